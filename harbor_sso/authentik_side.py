@@ -1,0 +1,114 @@
+"""The authentik side: the OAuth2 provider, the application, scope mappings and bindings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_authentik as authentik
+
+from .lookups import AuthentikLookups
+from .settings import Resolved
+
+
+@dataclass(frozen=True)
+class AuthentikSide:
+    provider: authentik.ProviderOauth2
+    application: authentik.Application
+    scope_mappings: list[authentik.PropertyMappingProviderScope]
+    bindings: list[authentik.PolicyBinding]
+
+
+def optional(pairs: dict[str, Any]) -> dict[str, Any]:
+    """Drop unset values, so authentik's own defaults apply and the inputs stay minimal."""
+    return {k: v for k, v in pairs.items() if v is not None}
+
+
+def build_authentik(
+    name: str,
+    resolved: Resolved,
+    lookups: AuthentikLookups,
+    client_secret: pulumi.Input[str] | None,
+    opts: pulumi.ResourceOptions,
+) -> AuthentikSide:
+    """Register the authentik resources.
+
+    Structural fields come from ``resolved.known``; the rest through ``resolved.pick``,
+    as they may still be Outputs. Provider names and application slugs are unique in authentik, so both are
+    replaced delete-before-replace: a rename never collides with its old self.
+    """
+    settings, pick = resolved.known, resolved.pick
+    replace_opts = pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(delete_before_replace=True)
+    )
+    mappings = [
+        authentik.PropertyMappingProviderScope(
+            f"{name}-scope-{m.scope_name}",
+            name=pick(lambda s, m=m: f"harbor-sso {s.slug}: {m.scope_name}"),
+            scope_name=m.scope_name,
+            expression=m.expression,
+            **optional({"description": m.description}),
+            opts=replace_opts,
+        )
+        for m in settings.extra_scope_mappings
+    ]
+    property_mappings: pulumi.Output[list[str]] = pulumi.Output.all(
+        lookups.scope_mappings(settings.managed_mappings), *(m.id for m in mappings)
+    ).apply(lambda ids: [*ids[0], *ids[1:]])
+
+    provider = authentik.ProviderOauth2(
+        f"{name}-provider",
+        name=pick(lambda s: s.effective_provider_name),
+        client_id=pick(lambda s: s.effective_client_id),
+        client_type="confidential",
+        authorization_flow=lookups.flow(settings.authorization_flow),
+        invalidation_flow=lookups.flow(settings.invalidation_flow),
+        signing_key=lookups.certificate(settings.signing_key),
+        property_mappings=property_mappings,
+        allowed_redirect_uris=[
+            {"matching_mode": "strict", "url": pick(lambda s: s.redirect_uri)}
+        ],
+        issuer_mode="per_provider",
+        include_claims_in_id_token=True,
+        **optional(
+            {
+                "client_secret": None if client_secret is None else pulumi.Output.secret(client_secret),
+                "access_token_validity": pick(lambda s: s.access_token_validity),
+                "refresh_token_validity": pick(lambda s: s.refresh_token_validity),
+                "sub_mode": pick(lambda s: s.sub_mode),
+            }
+        ),
+        opts=replace_opts,
+    )
+
+    application = authentik.Application(
+        f"{name}-application",
+        name=pick(lambda s: s.application_name),
+        slug=pick(lambda s: s.slug),
+        protocol_provider=provider.id.apply(float),
+        meta_launch_url=pick(lambda s: s.launch_url),
+        open_in_new_tab=pick(lambda s: s.open_in_new_tab),
+        policy_engine_mode=pick(lambda s: s.policy_engine_mode),
+        **optional(
+            {
+                "group": pick(lambda s: s.application_group),
+                "meta_icon": pick(lambda s: s.application_icon),
+                "meta_description": pick(lambda s: s.application_description),
+                "meta_publisher": pick(lambda s: s.application_publisher),
+            }
+        ),
+        opts=replace_opts,
+    )
+
+    bindings = [
+        authentik.PolicyBinding(
+            f"{name}-allow-{group}",
+            target=application.uuid,
+            group=lookups.group(group),
+            order=order,
+            opts=opts,
+        )
+        for order, group in enumerate(settings.allowed_groups)
+    ]
+    return AuthentikSide(provider, application, mappings, bindings)

@@ -1,0 +1,103 @@
+"""``HarborAuthentikSSO``: authentik as Harbor's single sign-on, in one component."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+
+from .args import HarborAuthentikSSOArgs
+from .authentik_side import build_authentik
+from .harbor_side import build_harbor
+from .lookups import lookups_for
+from .settings import resolve
+
+TYPE_TOKEN = "harbor-sso:index:HarborAuthentikSSO"
+_AUTHENTIK_TOKEN = "authentik:index/providerOauth2:ProviderOauth2"
+OUTPUTS = (
+    "client_id",
+    "client_secret",
+    "oidc_endpoint",
+    "discovery_url",
+    "redirect_uri",
+    "application_slug",
+    "application_uuid",
+    "provider_id",
+    "launch_url",
+    "oidc_scope",
+)
+
+
+class HarborAuthentikSSO(pulumi.ComponentResource):
+    """authentik as the OIDC single sign-on of a Harbor registry.
+
+    Creates an authentik OAuth2/OpenID provider (strict redirect URI, signing key, the
+    requested scope mappings) and its application, optional custom scope mappings and
+    group bindings, and sets Harbor's auth mode to OIDC with the provider's client ID
+    and secret. Explicit providers go in ``opts.providers`` under ``authentik`` and
+    ``harbor``.
+    """
+
+    client_id: pulumi.Output[str]
+    """The OAuth client ID, as authentik holds it."""
+    client_secret: pulumi.Output[str]
+    """The OAuth client secret (secret)."""
+    oidc_endpoint: pulumi.Output[str]
+    """The issuer Harbor is configured with: ``<authentik>/application/o/<slug>/``."""
+    discovery_url: pulumi.Output[str]
+    """The OpenID discovery document of the provider."""
+    redirect_uri: pulumi.Output[str]
+    """Harbor's OIDC callback, the provider's one strict redirect URI."""
+    application_slug: pulumi.Output[str]
+    """The authentik application's slug."""
+    application_uuid: pulumi.Output[str]
+    """The authentik application's UUID."""
+    provider_id: pulumi.Output[int]
+    """The authentik OAuth2 provider's numeric ID."""
+    launch_url: pulumi.Output[str]
+    """Harbor's OIDC login, ``<harbor>/c/oidc/login``; also the application's launch URL."""
+    oidc_scope: pulumi.Output[str]
+    """The comma-separated scopes Harbor requests."""
+
+    def __init__(
+        self,
+        name: str,
+        args: HarborAuthentikSSOArgs | Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        # Validate before registering anything: a bad argument leaves nothing half-applied.
+        resolved = resolve(args)
+        super().__init__(TYPE_TOKEN, name, {}, opts)
+        if "offline_access" not in resolved.known.scopes:
+            pulumi.log.warn(
+                "scopes: 'offline_access' is not requested, so authentik issues no refresh "
+                "token and Harbor's CLI secret for `docker login` dies with the token",
+                resource=self,
+            )
+
+        child = pulumi.ResourceOptions(parent=self)
+        lookups = lookups_for(self.get_provider(_AUTHENTIK_TOKEN))
+        given_secret = args.get("client_secret")
+        side = build_authentik(name, resolved, lookups, given_secret, child)
+        provider = side.provider
+        build_harbor(
+            name,
+            resolved,
+            client_id=provider.client_id,
+            # authentik holds the secret, generated or given: Harbor gets that value.
+            client_secret=provider.client_secret,
+            opts=child,
+        )
+
+        self.client_id = provider.client_id
+        self.client_secret = pulumi.Output.secret(provider.client_secret)
+        self.oidc_endpoint = pulumi.Output.from_input(resolved.pick(lambda s: s.oidc_endpoint))
+        self.discovery_url = pulumi.Output.from_input(resolved.pick(lambda s: s.discovery_url))
+        self.redirect_uri = pulumi.Output.from_input(resolved.pick(lambda s: s.redirect_uri))
+        self.launch_url = pulumi.Output.from_input(resolved.pick(lambda s: s.launch_url))
+        self.oidc_scope = pulumi.Output.from_input(resolved.pick(lambda s: s.oidc_scope))
+        self.application_slug = side.application.slug
+        self.application_uuid = side.application.uuid
+        self.provider_id = provider.id.apply(int)
+        self.register_outputs({key: getattr(self, key) for key in OUTPUTS})

@@ -1,0 +1,108 @@
+"""authentik look-ups, asked once per authentik provider and shared by every component.
+
+Each look-up is a round trip to authentik on every preview; N Harbors against one
+authentik should cost the look-ups of one.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+import pulumi
+import pulumi_authentik as authentik
+from pulumi.runtime import settings as runtime_settings
+
+from .settings import MANAGED_MAPPING_PREFIX
+
+T = TypeVar("T")
+
+
+class MissingObjectError(Exception):
+    """An authentik object the configuration names does not exist."""
+
+
+class AuthentikLookups:
+    """The look-ups of one program against one authentik provider, memoised."""
+
+    def __init__(self, provider: pulumi.ProviderResource | None) -> None:
+        self._opts = pulumi.InvokeOutputOptions(provider=provider)
+        self._memo: dict[Hashable, pulumi.Output[object]] = {}
+
+    def _once(self, key: Hashable, ask: Callable[[], pulumi.Output[T]]) -> pulumi.Output[T]:
+        if key not in self._memo:
+            self._memo[key] = ask()  # type: ignore[assignment]
+        return self._memo[key]  # type: ignore[return-value]
+
+    def flow(self, slug: str) -> pulumi.Output[str]:
+        """The UUID of the flow with this slug."""
+        return self._once(
+            ("flow", slug), lambda: authentik.get_flow_output(slug=slug, opts=self._opts).id
+        )
+
+    def certificate(self, name: str) -> pulumi.Output[str]:
+        """The UUID of a key pair; neither key nor certificate enters the state."""
+        return self._once(
+            ("certificate", name),
+            lambda: authentik.get_certificate_key_pair_output(
+                name=name, fetch_certificate=False, fetch_key=False, opts=self._opts
+            ).id,
+        )
+
+    def group(self, name: str) -> pulumi.Output[str]:
+        """The UUID of the group with this name (members are not fetched)."""
+        return self._once(
+            ("group", name),
+            lambda: authentik.get_group_output(name=name, include_users=False, opts=self._opts).id,
+        )
+
+    def scope_mappings(self, managed: tuple[str, ...]) -> pulumi.Output[list[str]]:
+        """The UUIDs of these managed scope mappings, in one look-up, sorted.
+
+        The data source passes a partial match silently, so the count is checked here
+        and a shortfall names the missing scopes.
+        """
+
+        def ask() -> pulumi.Output[list[str]]:
+            result = authentik.get_property_mapping_provider_scope_output(
+                managed_lists=list(managed), opts=self._opts
+            )
+            return result.ids.apply(lambda ids: self._check_mappings(managed, ids))
+
+        return self._once(("scope_mappings", managed), ask)
+
+    def _check_mappings(self, managed: tuple[str, ...], ids: list[str] | None) -> list[str]:
+        found = sorted(ids or [])
+        if len(found) == len(managed):
+            return found
+        missing = [name for name in managed if not self._exists(name)]
+        scopes = ", ".join(name.removeprefix(MANAGED_MAPPING_PREFIX) for name in missing)
+        raise MissingObjectError(
+            f"scopes: authentik has no managed scope mapping for {scopes or 'some scope'} "
+            f"(looked for {', '.join(missing or managed)}); "
+            "was it deleted? remove the scope or restore the mapping"
+        )
+
+    def _exists(self, managed: str) -> bool:
+        # Only on the failure path: one look-up per scope, to name the missing one.
+        try:
+            authentik.get_property_mapping_provider_scope(managed=managed, opts=self._opts)
+        except Exception:
+            return False
+        return True
+
+
+# One table per resource monitor, so separate programs (and tests) never share outputs.
+_TABLES: weakref.WeakKeyDictionary[object, dict[object, AuthentikLookups]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def lookups_for(provider: pulumi.ProviderResource | None) -> AuthentikLookups:
+    """The shared look-ups for ``provider`` (None: the default authentik provider)."""
+    monitor = runtime_settings.get_monitor()
+    table = _TABLES.setdefault(monitor, {}) if monitor is not None else {}
+    if provider not in table:
+        table[provider] = AuthentikLookups(provider)
+    return table[provider]

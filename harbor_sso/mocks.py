@@ -1,0 +1,213 @@
+"""Stand-ins for authentik and Harbor under the Pulumi SDK's mock engine.
+
+Used by ``harbor-sso plan`` (offline preview) and by the test suite. They answer like
+the real APIs where it matters: numeric provider IDs, UUIDs for flows, key pairs,
+mappings and groups, a client secret generated when none is given, managed scope
+mappings matched partially and silently, key material returned unless the fetch flags
+say no. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+import string
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as runtime_settings
+
+from .settings import MANAGED_MAPPING_PREFIX, MANAGED_SCOPES
+
+_NS = uuid.UUID("6d1f1f2e-7d38-4d4e-9d0c-3f1f2b3f6a10")
+SECRET_SIG: str = rpc._special_secret_sig  # how the engine marks a secret value
+SIG_KEY: str = rpc._special_sig_key
+
+STOCK_FLOWS = (
+    "default-provider-authorization-implicit-consent",
+    "default-provider-authorization-explicit-consent",
+    "default-provider-invalidation-flow",
+)
+STOCK_CERTIFICATES = ("authentik Self-signed Certificate",)
+STOCK_GROUPS = ("authentik Admins",)
+
+
+def stable_uuid(*parts: str) -> str:
+    return str(uuid.uuid5(_NS, "\n".join(parts)))
+
+
+def numeric_id(name: str) -> str:
+    """authentik primary keys are integers; stable per resource name."""
+    return str(int(hashlib.sha256(name.encode()).hexdigest()[:6], 16) % 100_000 + 1)
+
+
+def generated_secret() -> str:
+    """Like authentik: 128 random letters and digits."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(128))
+
+
+class NotFound(Exception):
+    """What the provider reports when a data source matches nothing."""
+
+
+@dataclass
+class Registered:
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    provider: str
+
+
+@dataclass
+class Invoked:
+    token: str
+    args: dict[str, Any]
+    provider: str
+
+
+@dataclass
+class AuthentikHarborMocks(pulumi.runtime.Mocks):
+    """Mocks of a stock authentik plus ``groups``; ``permissive`` resolves any name."""
+
+    groups: Iterable[str] = STOCK_GROUPS
+    permissive: bool = False
+    missing_scopes: Iterable[str] = ()
+    resources: list[Registered] = field(default_factory=list)
+    invokes: list[Invoked] = field(default_factory=list)
+
+    def _exists(self, known: Iterable[str], name: str) -> bool:
+        return self.permissive or name in known
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.resources.append(Registered(args.typ, args.name, dict(args.inputs), args.provider or ""))
+        outputs = dict(args.inputs)
+        kind = args.typ.rsplit(":", 1)[-1]
+        if args.typ.startswith("pulumi:providers:"):
+            return stable_uuid("provider", args.name), outputs
+        if kind == "ProviderOauth2":
+            outputs.setdefault("clientSecret", generated_secret())
+            outputs.setdefault("accessCodeValidity", "minutes=1")
+            outputs.setdefault("accessTokenValidity", "minutes=10")
+            outputs.setdefault("refreshTokenValidity", "days=30")
+            outputs.setdefault("subMode", "hashed_user_id")
+            return numeric_id(args.name), outputs
+        if kind == "Application":
+            outputs["uuid"] = stable_uuid("application", str(args.inputs.get("slug")))
+            outputs.setdefault("policyEngineMode", "any")
+            return str(args.inputs.get("slug")), outputs
+        if kind == "ConfigAuth":
+            return "/configurations", outputs
+        return stable_uuid(args.typ, args.name), outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        inputs = dict(args.args)
+        self.invokes.append(Invoked(args.token, inputs, args.provider or ""))
+        kind = args.token.rsplit(":", 1)[-1]
+        if kind == "getFlow":
+            slug = inputs.get("slug", "")
+            if not self._exists(STOCK_FLOWS, slug):
+                raise NotFound(f"no flow with slug {slug!r}")
+            return {"id": stable_uuid("flow", slug), "slug": slug, "name": slug, "title": slug}
+        if kind == "getCertificateKeyPair":
+            name = inputs.get("name", "")
+            if not self._exists(STOCK_CERTIFICATES, name):
+                raise NotFound(f"no certificate key pair named {name!r}")
+            result = {"id": stable_uuid("certificate", name), "name": name}
+            # the real data source fetches both unless told not to
+            if inputs.get("fetchCertificate", True):
+                result["certificateData"] = "-----BEGIN CERTIFICATE-----\nMIIB\n"
+            if inputs.get("fetchKey", True):
+                result["keyData"] = "-----BEGIN PRIVATE KEY-----\nMIIE\n"
+            return result
+        if kind == "getPropertyMappingProviderScope":
+            return self._scope_mappings(inputs)
+        if kind == "getGroup":
+            name = inputs.get("name", "")
+            if not self._exists(self.groups, name):
+                raise NotFound(f"no group named {name!r}")
+            pk = stable_uuid("group", name)
+            result = {"id": pk, "pk": pk, "name": name, "isSuperuser": False, "numPk": 1}
+            if inputs.get("includeUsers", True):
+                result["users"] = [1, 2, 3]
+            return result
+        raise NotImplementedError(f"no mock for invoke {args.token}")
+
+    def _scope_mappings(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        stock = {
+            MANAGED_MAPPING_PREFIX + s for s in MANAGED_SCOPES if s not in set(self.missing_scopes)
+        }
+        if "managed" in inputs and inputs["managed"]:
+            managed = inputs["managed"]
+            if not self._exists(stock, managed):
+                raise NotFound(f"no scope mapping managed as {managed!r}")
+            return {"id": stable_uuid("mapping", managed), "managed": managed}
+        wanted = list(inputs.get("managedLists") or [])
+        found = [stable_uuid("mapping", m) for m in wanted if self._exists(stock, m)]
+        if not found:
+            raise NotFound("no scope mapping matches")
+        # API order (by primary key), not request order; a partial match is silent
+        return {"id": "-", "ids": sorted(found, reverse=True), "managedLists": wanted}
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A stack output as the engine would store it."""
+
+    value: Any
+    secret: bool
+
+
+@contextmanager
+def mock_engine(
+    mocks: AuthentikHarborMocks,
+    *,
+    project: str = "harbor-sso",
+    stack: str = "test",
+    config: Mapping[str, str] | None = None,
+    secret_keys: Iterable[str] = (),
+) -> Iterator[asyncio.AbstractEventLoop]:
+    """Route the Pulumi runtime to ``mocks`` on a fresh event loop; undo it all on exit.
+
+    The runtime is process-wide: a program run inside sees only this configuration, and
+    nothing leaks into the next one.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # set_mocks binds to the current loop
+    try:
+        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
+        if not hasattr(runtime_settings.SETTINGS, "monitor_features"):
+            # pulumi < 3.258 asks a feature table that the mock monitor never fills
+            runtime_settings.SETTINGS.feature_support["parameterization"] = True
+        pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys))
+        yield loop
+    finally:
+        pulumi.runtime.set_all_config({}, [])
+        runtime_settings.reset_options()
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def run_program(program: Callable[[], None]) -> dict[str, Exported]:
+    """Run ``program`` to completion inside :func:`mock_engine`; return its exports."""
+    from pulumi.runtime.stack import run_pulumi_func
+
+    loop = asyncio.get_event_loop()
+    loop.run_until_complete(run_pulumi_func(program))
+    root = pulumi.runtime.get_root_resource()
+    outputs: dict[str, Any] = getattr(root, "outputs", {})
+    return loop.run_until_complete(_resolve(outputs))
+
+
+async def _resolve(outputs: Mapping[str, Any]) -> dict[str, Exported]:
+    resolved = {}
+    for name, value in outputs.items():
+        out = pulumi.Output.from_input(value)
+        resolved[name] = Exported(await out.future(), await out.is_secret())
+    return resolved

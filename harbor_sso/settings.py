@@ -1,0 +1,409 @@
+"""Validation, normalisation and defaults of the component's arguments (pydantic).
+
+Everything here is pure: no Pulumi resource is touched, so a bad configuration fails
+before anything is registered. The client secret never enters the model, so no
+validation error can ever echo it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Annotated, Any, Final, Literal, TypeAlias, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import pulumi
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+MANAGED_SCOPES: Final = ("openid", "profile", "email", "offline_access")
+"""Scopes authentik ships a managed mapping for (``goauthentik.io/providers/oauth2/scope-*``)."""
+MANAGED_MAPPING_PREFIX: Final = "goauthentik.io/providers/oauth2/scope-"
+CALLBACK_PATH: Final = "/c/oidc/callback"
+LOGIN_PATH: Final = "/c/oidc/login"
+SECRET_FIELDS: Final = frozenset({"client_secret"})
+# Fields that decide which resources or look-ups exist: they must be known at construction.
+PLAIN_FIELDS: Final = frozenset(
+    {
+        "scopes",
+        "extra_scope_mappings",
+        "allowed_groups",
+        "authorization_flow",
+        "invalidation_flow",
+        "signing_key",
+    }
+)
+CLIENT_ID_MAX: Final = 255
+SLUG_MAX: Final = 50
+_VALIDITY_UNITS: Final = frozenset(
+    {"weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds"}
+)
+_USERINFO = re.compile(r"//[^/@\s]*@")
+
+T = TypeVar("T")
+Problem: TypeAlias = tuple[str, str]
+"""(argument path, message)."""
+
+
+class ConfigError(ValueError):
+    """Invalid arguments: one (argument, message) problem per entry, never a secret value."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(
+            "invalid HarborAuthentikSSO arguments:\n"
+            + "\n".join(f"  {field}: {message}" for field, message in problems)
+        )
+
+    def lines(self, rename: Callable[[str], str] = str) -> list[str]:
+        """One ``name: message`` line per problem, the argument renamed by ``rename``."""
+        return [f"{rename(field)}: {message}" for field, message in self.problems]
+
+
+# -- field types -------------------------------------------------------------------
+
+
+def _normalise_url(value: str) -> str:
+    if any(ch.isspace() for ch in value):
+        raise ValueError("must not contain white space")
+    if "?" in value or "#" in value:
+        raise ValueError("must not have a query or a fragment")
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ValueError("must be an http(s) URL such as https://host.example")
+    if not parts.hostname:
+        raise ValueError("must name a host")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("must not carry credentials")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError("has an invalid port") from exc
+    netloc = parts.hostname.lower() if ":" not in parts.hostname else f"[{parts.hostname}]"
+    if port is not None:
+        netloc = f"{netloc}:{port}"
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if value != value.strip():
+        raise ValueError("must not start or end with white space")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not re.fullmatch(r"[-a-zA-Z0-9_]+", value):
+        raise ValueError("must be a slug: letters, digits, '-' and '_' only")
+    if len(value) > SLUG_MAX:
+        raise ValueError(f"must be at most {SLUG_MAX} characters")
+    return value
+
+
+def _scope_name(value: str) -> str:
+    if not re.fullmatch(r"[\x21\x23-\x2b\x2d-\x5b\x5d-\x7e]+", value):
+        # RFC 6749 scope-token, less ',' which Harbor uses as its separator
+        raise ValueError("must be a scope token: printable ASCII, no space, quote, comma or '\\'")
+    return value
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"is not a valid regular expression ({exc})") from None
+    return value
+
+
+def _validity(value: str) -> str:
+    total = timedelta()
+    for part in value.split(";"):
+        key, sep, number = part.partition("=")
+        if not sep or key not in _VALIDITY_UNITS:
+            raise ValueError(
+                "must look like 'hours=1;minutes=2;seconds=3' with units "
+                + ", ".join(sorted(_VALIDITY_UNITS))
+            )
+        try:
+            amount = float(number)
+            total += timedelta(**{key: amount})
+        except (ValueError, OverflowError):
+            raise ValueError(f"has a bad number {number!r} for {key}") from None
+        if not amount >= 0:  # also rejects NaN
+            raise ValueError(f"has a negative {key}")
+    if total <= timedelta():
+        raise ValueError("must be longer than zero")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_normalise_url)]
+Name = Annotated[str, AfterValidator(_non_blank)]
+Slug = Annotated[str, AfterValidator(_slug)]
+ScopeName = Annotated[str, AfterValidator(_scope_name)]
+Regex = Annotated[str, AfterValidator(_regex)]
+Validity = Annotated[str, AfterValidator(_validity)]
+ClientId = Annotated[str, AfterValidator(_non_blank), Field(max_length=CLIENT_ID_MAX)]
+SubMode = Literal[
+    "hashed_user_id", "user_id", "user_uuid", "user_username", "user_email", "user_upn"
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ScopeMapping(_Model):
+    """A custom scope mapping (see :class:`harbor_sso.args.ScopeMappingArgs`)."""
+
+    scope_name: ScopeName
+    expression: Name
+    description: str | None = None
+
+
+class Settings(_Model):
+    """Validated, normalised arguments with every default filled in."""
+
+    harbor_url: Url
+    authentik_url: Url
+    slug: Slug = "harbor"
+    application_name: Name = "Harbor"
+    provider_name: Name | None = None
+    application_group: str | None = None
+    application_icon: str | None = None
+    application_description: str | None = None
+    application_publisher: str | None = None
+    open_in_new_tab: bool = False
+    policy_engine_mode: Literal["any", "all"] = "any"
+    client_id: ClientId | None = None
+    authorization_flow: Name = "default-provider-authorization-implicit-consent"
+    invalidation_flow: Name = "default-provider-invalidation-flow"
+    signing_key: Name = "authentik Self-signed Certificate"
+    # before `scopes`, whose validator reads it
+    extra_scope_mappings: tuple[ScopeMapping, ...] = ()
+    scopes: tuple[ScopeName, ...] = MANAGED_SCOPES
+    oidc_provider_name: Name = "authentik"
+    user_claim: Name = "preferred_username"
+    groups_claim: Name = "groups"
+    admin_group: Name | None = None
+    group_filter: Regex | None = None
+    auto_onboard: bool = True
+    verify_cert: bool = True
+    primary_auth_mode: bool = False
+    allowed_groups: tuple[Name, ...] = ()
+    access_token_validity: Validity | None = None
+    refresh_token_validity: Validity | None = None
+    sub_mode: SubMode | None = None
+
+    @field_validator("extra_scope_mappings", "scopes", "allowed_groups", mode="before")
+    @classmethod
+    def _lists_as_tuples(cls, value: Any) -> Any:
+        # YAML and JSON give lists; tuples keep the frozen model hashable.
+        return tuple(value) if isinstance(value, list) else value
+
+    @field_validator("extra_scope_mappings")
+    @classmethod
+    def _extra_scopes_are_new(cls, value: tuple[ScopeMapping, ...]) -> tuple[ScopeMapping, ...]:
+        names = [m.scope_name for m in value]
+        for name in names:
+            if name in MANAGED_SCOPES:
+                raise ValueError(f"scope {name!r} is one of authentik's managed scopes")
+        _no_duplicates(names, "scope_name")
+        return value
+
+    @field_validator("scopes")
+    @classmethod
+    def _scopes_resolve(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if "openid" not in value:
+            raise ValueError("must contain 'openid'")
+        _no_duplicates(list(value), "scope")
+        extra = {m.scope_name for m in info.data.get("extra_scope_mappings", ())}
+        for scope in value:
+            if scope not in MANAGED_SCOPES and scope not in extra:
+                raise ValueError(
+                    f"scope {scope!r} is neither an authentik managed scope "
+                    f"({', '.join(MANAGED_SCOPES)}) nor defined in extra_scope_mappings"
+                )
+        return value
+
+    @field_validator("allowed_groups")
+    @classmethod
+    def _groups_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        _no_duplicates(list(value), "group")
+        return value
+
+    # -- derived values ------------------------------------------------------------
+
+    @property
+    def redirect_uri(self) -> str:
+        """Harbor's callback; exact, as strict matching compares strings."""
+        return self.harbor_url + CALLBACK_PATH
+
+    @property
+    def launch_url(self) -> str:
+        """Where Harbor's 'LOGIN VIA OIDC PROVIDER' button leads."""
+        return self.harbor_url + LOGIN_PATH
+
+    @property
+    def oidc_endpoint(self) -> str:
+        """The issuer authentik publishes, trailing slash included."""
+        return f"{self.authentik_url}/application/o/{self.slug}/"
+
+    @property
+    def discovery_url(self) -> str:
+        return self.oidc_endpoint + ".well-known/openid-configuration"
+
+    @property
+    def effective_client_id(self) -> str:
+        if self.client_id is not None:
+            return self.client_id
+        digest = hashlib.sha256(f"harbor-sso\n{self.authentik_url}\n{self.slug}".encode())
+        return digest.hexdigest()[:40]
+
+    @property
+    def effective_provider_name(self) -> str:
+        return self.provider_name or self.application_name
+
+    @property
+    def all_scopes(self) -> tuple[str, ...]:
+        """The requested scopes, then the extra mappings' scopes not already listed."""
+        extra = tuple(m.scope_name for m in self.extra_scope_mappings if m.scope_name not in self.scopes)
+        return self.scopes + extra
+
+    @property
+    def oidc_scope(self) -> str:
+        return ",".join(self.all_scopes)
+
+    @property
+    def managed_mappings(self) -> tuple[str, ...]:
+        """The managed mapping names to look up, sorted so the look-up key is stable."""
+        return tuple(sorted(MANAGED_MAPPING_PREFIX + s for s in self.scopes if s in MANAGED_SCOPES))
+
+
+def _no_duplicates(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} {value!r} is listed twice")
+        seen.add(value)
+
+
+# -- from raw arguments ----------------------------------------------------------------
+
+ARGUMENTS: Final = frozenset(Settings.model_fields) | SECRET_FIELDS
+
+
+def _show(value: Any) -> str:
+    text = _USERINFO.sub("//[redacted]@", repr(value))
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _problems(exc: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        field = _path(loc) or "arguments"
+        if err["type"] == "extra_forbidden":
+            # the value of an unknown key may well be a mistyped secret: never show it
+            problems.append((field, "unknown argument (a typo?)"))
+            continue
+        message = err["msg"].removeprefix("Value error, ")
+        problems.append((field, f"{message}; got {_show(err['input'])}"))
+    return problems
+
+
+def validate(args: Mapping[str, Any]) -> Settings:
+    """Validate plain arguments; raises :class:`ConfigError` naming every bad argument.
+
+    ``None`` means "use the default", as for an absent key. ``client_secret`` is checked
+    by :func:`check_client_secret`, never here.
+    """
+    if not isinstance(args, Mapping):
+        raise ConfigError([("arguments", f"must be a mapping; got {type(args).__name__}")])
+    bad_keys = [k for k in args if not isinstance(k, str)]
+    if bad_keys:
+        raise ConfigError([("arguments", "argument names must be strings")])
+    given = {k: v for k, v in args.items() if v is not None and k not in SECRET_FIELDS}
+    try:
+        return Settings.model_validate(given)
+    except ValidationError as exc:
+        raise ConfigError(_problems(exc)) from None
+
+
+def check_client_secret(value: Any) -> None:
+    """Reject an unusable plain secret without ever showing it."""
+    if value is None or isinstance(value, pulumi.Output):
+        return
+    if not isinstance(value, str):
+        raise ConfigError([("client_secret", f"must be a string; got a {type(value).__name__}")])
+    if not value.strip() or value != value.strip():
+        raise ConfigError([("client_secret", "must be non-empty, without surrounding white space")])
+    if len(value) > CLIENT_ID_MAX:
+        raise ConfigError([("client_secret", f"must be at most {CLIENT_ID_MAX} characters")])
+
+
+def _stand_in(field: str) -> Any:
+    """A valid value for a field that is still an Output, to check the others now."""
+    if field in ("harbor_url", "authentik_url"):
+        return "https://deferred.invalid"
+    default = Settings.model_fields[field].default
+    return default if default is not None else "deferred"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Validated arguments, some of which may only be known once Outputs resolve."""
+
+    known: Settings
+    """Every plain argument; an argument given as an Output holds a valid stand-in here.
+    The structural fields (:data:`PLAIN_FIELDS`) are always real."""
+    later: pulumi.Output[Settings] | None = None
+    """All arguments, validated again once their Outputs resolve; None if none is one."""
+
+    def pick(self, read: Callable[[Settings], T]) -> pulumi.Input[T]:
+        """A derived value: plain where possible, so previews show it."""
+        return read(self.known) if self.later is None else self.later.apply(read)
+
+
+def resolve(args: Mapping[str, Any]) -> Resolved:
+    """Validate ``args``, some of which may be Outputs.
+
+    Plain values are checked at once, so a bad one fails before anything is registered.
+    Outputs are checked when they resolve.
+    """
+    if not isinstance(args, Mapping):
+        validate(args)  # raises the mapping error
+    check_client_secret(args.get("client_secret"))
+    deferred = {
+        k: v for k, v in args.items() if isinstance(v, pulumi.Output) and k not in SECRET_FIELDS
+    }
+    problems = [
+        (k, "must be a plain value, not an Output: it decides which resources exist")
+        for k in sorted(set(deferred) & PLAIN_FIELDS)
+    ] + [(k, "unknown argument (a typo?)") for k in sorted(set(deferred) - ARGUMENTS)]
+    if problems:
+        raise ConfigError(problems)
+    plain = {k: v for k, v in args.items() if k not in deferred}
+    known = validate({**plain, **{k: _stand_in(k) for k in deferred}})
+    if not deferred:
+        return Resolved(known)
+    later = pulumi.Output.all(**deferred).apply(lambda values: validate({**plain, **values}))
+    return Resolved(known, later)
