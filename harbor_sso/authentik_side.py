@@ -35,17 +35,22 @@ def build_authentik(
     """Register the authentik resources.
 
     Structural fields come from ``resolved.known``; the rest through ``resolved.pick``,
-    as they may still be Outputs. Provider names and application slugs are unique in authentik, so both are
-    replaced delete-before-replace: a rename never collides with its old self.
+    as they may still be Outputs. Provider names, application slugs and mapping names
+    are unique in authentik, so they are replaced delete-before-replace: a rename never
+    collides with its old self.
     """
     settings, pick = resolved.known, resolved.pick
     replace_opts = pulumi.ResourceOptions.merge(
         opts, pulumi.ResourceOptions(delete_before_replace=True)
     )
+
+    def mapping_name(scope: str) -> pulumi.Input[str]:
+        return pick(lambda s: f"harbor-sso {s.slug}: {scope}")
+
     mappings = [
         authentik.PropertyMappingProviderScope(
             f"{name}-scope-{m.scope_name}",
-            name=pick(lambda s, m=m: f"harbor-sso {s.slug}: {m.scope_name}"),
+            name=mapping_name(m.scope_name),
             scope_name=m.scope_name,
             expression=m.expression,
             **optional({"description": m.description}),
@@ -66,14 +71,14 @@ def build_authentik(
         invalidation_flow=lookups.flow(settings.invalidation_flow),
         signing_key=lookups.certificate(settings.signing_key),
         property_mappings=property_mappings,
-        allowed_redirect_uris=[
-            {"matching_mode": "strict", "url": pick(lambda s: s.redirect_uri)}
-        ],
+        allowed_redirect_uris=[{"matching_mode": "strict", "url": pick(lambda s: s.redirect_uri)}],
         issuer_mode="per_provider",
         include_claims_in_id_token=True,
         **optional(
             {
-                "client_secret": None if client_secret is None else pulumi.Output.secret(client_secret),
+                "client_secret": None
+                if client_secret is None
+                else pulumi.Output.secret(client_secret),
                 "access_token_validity": pick(lambda s: s.access_token_validity),
                 "refresh_token_validity": pick(lambda s: s.refresh_token_validity),
                 "sub_mode": pick(lambda s: s.sub_mode),

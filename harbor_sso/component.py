@@ -13,8 +13,8 @@ from .harbor_side import build_harbor
 from .lookups import lookups_for
 from .settings import resolve
 
-TYPE_TOKEN = "harbor-sso:index:HarborAuthentikSSO"
-_AUTHENTIK_TOKEN = "authentik:index/providerOauth2:ProviderOauth2"
+TYPE_TOKEN = "harbor-sso:index:HarborAuthentikSSO"  # noqa: S105 (a type token)
+_AUTHENTIK_TYPE = "authentik:index/providerOauth2:ProviderOauth2"
 OUTPUTS = (
     "client_id",
     "client_secret",
@@ -77,7 +77,7 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
             )
 
         child = pulumi.ResourceOptions(parent=self)
-        lookups = lookups_for(self.get_provider(_AUTHENTIK_TOKEN))
+        lookups = lookups_for(self.get_provider(_AUTHENTIK_TYPE))
         given_secret = args.get("client_secret")
         side = build_authentik(name, resolved, lookups, given_secret, child)
         provider = side.provider

@@ -32,7 +32,7 @@ class AuthentikLookups:
 
     def _once(self, key: Hashable, ask: Callable[[], pulumi.Output[T]]) -> pulumi.Output[T]:
         if key not in self._memo:
-            self._memo[key] = ask()  # type: ignore[assignment]
+            self._memo[key] = ask()
         return self._memo[key]  # type: ignore[return-value]
 
     def flow(self, slug: str) -> pulumi.Output[str]:
@@ -45,9 +45,11 @@ class AuthentikLookups:
         """The UUID of a key pair; neither key nor certificate enters the state."""
         return self._once(
             ("certificate", name),
-            lambda: authentik.get_certificate_key_pair_output(
-                name=name, fetch_certificate=False, fetch_key=False, opts=self._opts
-            ).id,
+            lambda: (
+                authentik.get_certificate_key_pair_output(
+                    name=name, fetch_certificate=False, fetch_key=False, opts=self._opts
+                ).id
+            ),
         )
 
     def group(self, name: str) -> pulumi.Output[str]:
@@ -68,7 +70,8 @@ class AuthentikLookups:
             result = authentik.get_property_mapping_provider_scope_output(
                 managed_lists=list(managed), opts=self._opts
             )
-            return result.ids.apply(lambda ids: self._check_mappings(managed, ids))
+            ids: pulumi.Output[list[str] | None] = result.ids
+            return ids.apply(lambda found: self._check_mappings(managed, found))
 
         return self._once(("scope_mappings", managed), ask)
 

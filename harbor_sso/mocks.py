@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import secrets
 import string
 import uuid
@@ -86,7 +87,9 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
         return self.permissive or name in known
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.resources.append(Registered(args.typ, args.name, dict(args.inputs), args.provider or ""))
+        self.resources.append(
+            Registered(args.typ, args.name, dict(args.inputs), args.provider or "")
+        )
         outputs = dict(args.inputs)
         kind = args.typ.rsplit(":", 1)[-1]
         if args.typ.startswith("pulumi:providers:"):
@@ -106,7 +109,7 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
             return "/configurations", outputs
         return stable_uuid(args.typ, args.name), outputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         inputs = dict(args.args)
         self.invokes.append(Invoked(args.token, inputs, args.provider or ""))
         kind = args.token.rsplit(":", 1)[-1]
@@ -143,7 +146,7 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
         stock = {
             MANAGED_MAPPING_PREFIX + s for s in MANAGED_SCOPES if s not in set(self.missing_scopes)
         }
-        if "managed" in inputs and inputs["managed"]:
+        if inputs.get("managed"):
             managed = inputs["managed"]
             if not self._exists(stock, managed):
                 raise NotFound(f"no scope mapping managed as {managed!r}")
@@ -172,6 +175,7 @@ def mock_engine(
     stack: str = "test",
     config: Mapping[str, str] | None = None,
     secret_keys: Iterable[str] = (),
+    logger: logging.Logger | None = None,
 ) -> Iterator[asyncio.AbstractEventLoop]:
     """Route the Pulumi runtime to ``mocks`` on a fresh event loop; undo it all on exit.
 
@@ -181,10 +185,10 @@ def mock_engine(
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # set_mocks binds to the current loop
     try:
-        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
+        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger)
         if not hasattr(runtime_settings.SETTINGS, "monitor_features"):
             # pulumi < 3.258 asks a feature table that the mock monitor never fills
-            runtime_settings.SETTINGS.feature_support["parameterization"] = True
+            runtime_settings.SETTINGS.feature_support["parameterization"] = True  # type: ignore[attr-defined,unused-ignore]
         pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys))
         yield loop
     finally:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, Final, Literal, TypeAlias, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -278,7 +278,9 @@ class Settings(_Model):
     @property
     def all_scopes(self) -> tuple[str, ...]:
         """The requested scopes, then the extra mappings' scopes not already listed."""
-        extra = tuple(m.scope_name for m in self.extra_scope_mappings if m.scope_name not in self.scopes)
+        extra = tuple(
+            m.scope_name for m in self.extra_scope_mappings if m.scope_name not in self.scopes
+        )
         return self.scopes + extra
 
     @property

@@ -1,0 +1,253 @@
+"""Pure validation: no Pulumi runtime involved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pytest
+
+from harbor_sso.settings import (
+    ARGUMENTS,
+    ConfigError,
+    check_client_secret,
+    resolve,
+    validate,
+)
+
+BASE = {"harbor_url": "https://harbor.company", "authentik_url": "https://authentik.company"}
+
+
+def problems(**args: Any) -> list[tuple[str, str]]:
+    with pytest.raises(ConfigError) as caught:
+        validate({**BASE, **args})
+    return caught.value.problems
+
+
+def test_defaults_match_the_guide_fixed_for_current_authentik() -> None:
+    s = validate(BASE)
+    assert s.redirect_uri == "https://harbor.company/c/oidc/callback"
+    assert s.oidc_endpoint == "https://authentik.company/application/o/harbor/"
+    assert s.discovery_url == (
+        "https://authentik.company/application/o/harbor/.well-known/openid-configuration"
+    )
+    assert s.launch_url == "https://harbor.company/c/oidc/login"
+    assert s.oidc_scope == "openid,profile,email,offline_access"
+    assert (s.slug, s.application_name, s.effective_provider_name) == ("harbor", "Harbor", "Harbor")
+    assert (s.oidc_provider_name, s.user_claim, s.groups_claim) == (
+        "authentik",
+        "preferred_username",
+        "groups",
+    )
+    assert (s.auto_onboard, s.verify_cert, s.primary_auth_mode, s.open_in_new_tab) == (
+        True,
+        True,
+        False,
+        False,
+    )
+    assert s.policy_engine_mode == "any"
+    assert s.authorization_flow == "default-provider-authorization-implicit-consent"
+    assert s.invalidation_flow == "default-provider-invalidation-flow"
+    assert s.signing_key == "authentik Self-signed Certificate"
+    assert s.allowed_groups == () and s.extra_scope_mappings == ()
+    assert s.admin_group is s.group_filter is s.sub_mode is None
+    assert s.access_token_validity is s.refresh_token_validity is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "normalised"),
+    [
+        ("https://harbor.company/", "https://harbor.company"),
+        ("https://harbor.company///", "https://harbor.company"),
+        ("HTTPS://Harbor.Company:8443/", "https://harbor.company:8443"),
+        ("http://harbor.lan/registry/", "http://harbor.lan/registry"),
+    ],
+)
+def test_urls_are_normalised_once(typed: str, normalised: str) -> None:
+    s = validate({**BASE, "harbor_url": typed, "authentik_url": typed})
+    assert s.harbor_url == s.authentik_url == normalised
+    assert s.redirect_uri == normalised + "/c/oidc/callback"
+    assert s.oidc_endpoint == normalised + "/application/o/harbor/"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("not-a-url", "http(s) URL"),
+        ("ftp://harbor.company", "http(s) URL"),
+        ("https://", "must name a host"),
+        ("https://harbor.company/?x=1", "query or a fragment"),
+        ("https://harbor.company/#top", "query or a fragment"),
+        ("https://harbor company", "white space"),
+        ("https://harbor.company:99999", "invalid port"),
+    ],
+)
+def test_bad_urls_name_the_argument_and_value(value: str, reason: str) -> None:
+    [(field, message)] = problems(harbor_url=value)
+    assert field == "harbor_url"
+    assert reason in message
+    assert repr(value) in message
+
+
+def test_url_credentials_are_rejected_and_never_echoed() -> None:
+    [(field, message)] = problems(authentik_url="https://admin:hunter2@authentik.company")
+    assert field == "authentik_url"
+    assert "credentials" in message
+    assert "hunter2" not in message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("slug", "har bor", "slug"),
+        ("slug", "harbor/x", "slug"),
+        ("slug", "h" * 51, "at most 50"),
+        ("slug", "", "slug"),
+        ("scopes", ["profile", "email"], "must contain 'openid'"),
+        ("scopes", ["openid", "groups"], "neither an authentik managed scope"),
+        ("scopes", ["openid", "openid"], "listed twice"),
+        ("scopes", ["openid", "a,b"], "scope token"),
+        ("group_filter", "(unclosed", "regular expression"),
+        ("access_token_validity", "10 minutes", "hours=1;minutes=2;seconds=3"),
+        ("access_token_validity", "minutes=ten", "bad number"),
+        ("refresh_token_validity", "fortnights=2", "hours=1;minutes=2;seconds=3"),
+        ("refresh_token_validity", "days=-1", "negative"),
+        ("refresh_token_validity", "days=0", "longer than zero"),
+        ("sub_mode", "user_nickname", "hashed_user_id"),
+        ("policy_engine_mode", "most", "'any' or 'all'"),
+        ("signing_key", "", "must not be empty"),
+        ("user_claim", "  ", "must not be empty"),
+        ("groups_claim", "", "must not be empty"),
+        ("oidc_provider_name", "", "must not be empty"),
+        ("application_name", "", "must not be empty"),
+        ("authorization_flow", "", "must not be empty"),
+        ("admin_group", " admins", "white space"),
+        ("allowed_groups", ["ok", ""], "must not be empty"),
+        ("allowed_groups", ["a", "a"], "listed twice"),
+        ("client_id", "x" * 256, "at most 255"),
+        ("client_id", "", "must not be empty"),
+        ("open_in_new_tab", "yes", "boolean"),
+        ("verify_cert", 1, "boolean"),
+        ("slug", 7, "string"),
+    ],
+)
+def test_rejections_name_the_argument_and_the_value(field: str, value: Any, reason: str) -> None:
+    found = problems(**{field: value})
+    assert found, "expected a problem"
+    where, message = found[0]
+    assert where.split("[")[0] == field
+    assert reason in message
+    assert "got" in message
+
+
+def test_extra_scope_mapping_errors_point_into_the_list() -> None:
+    found = problems(
+        extra_scope_mappings=[
+            {"scope_name": "groups", "expression": "return {}"},
+            {"scope_name": "openid", "expression": "return {}"},
+        ]
+    )
+    assert found[0][0] == "extra_scope_mappings"
+    assert "managed scopes" in found[0][1]
+    found = problems(extra_scope_mappings=[{"scope_name": "groups", "expression": ""}])
+    assert found[0][0] == "extra_scope_mappings[0].expression"
+    found = problems(extra_scope_mappings=[{"scope_name": "g", "expresion": "x"}])
+    assert ("extra_scope_mappings[0].expresion", "unknown argument (a typo?)") in found
+
+
+def test_unknown_arguments_are_named_without_their_value() -> None:
+    found = problems(client_secrett="s3cr3t-value", slugg="x")
+    assert ("client_secrett", "unknown argument (a typo?)") in found
+    assert ("slugg", "unknown argument (a typo?)") in found
+    assert "s3cr3t-value" not in str(ConfigError(found))
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    found = problems(harbor_url="nope", slug="a b", sub_mode="x")
+    assert {f for f, _ in found} == {"harbor_url", "slug", "sub_mode"}
+
+
+def test_none_means_default() -> None:
+    s = validate({**BASE, "slug": None, "scopes": None, "verify_cert": None})
+    assert (s.slug, s.verify_cert) == ("harbor", True)
+    assert s.scopes == ("openid", "profile", "email", "offline_access")
+
+
+def test_not_a_mapping() -> None:
+    with pytest.raises(ConfigError) as caught:
+        validate(["harbor_url"])  # type: ignore[arg-type]
+    assert caught.value.problems[0][0] == "arguments"
+
+
+def test_extra_scopes_are_requested_after_the_listed_ones() -> None:
+    s = validate(
+        {
+            **BASE,
+            "scopes": ["openid", "profile", "groups"],
+            "extra_scope_mappings": [
+                {"scope_name": "groups", "expression": "return {}"},
+                {"scope_name": "tenant", "expression": "return {}"},
+            ],
+        }
+    )
+    assert s.oidc_scope == "openid,profile,groups,tenant"
+    assert s.managed_mappings == (
+        "goauthentik.io/providers/oauth2/scope-openid",
+        "goauthentik.io/providers/oauth2/scope-profile",
+    )
+
+
+def test_client_id_is_derived_stable_and_unique_per_slug() -> None:
+    a = validate(BASE).effective_client_id
+    assert a == validate(BASE).effective_client_id
+    assert len(a) == 40 and a.isalnum()
+    assert validate({**BASE, "slug": "harbor-eu"}).effective_client_id != a
+    assert validate({**BASE, "harbor_url": "https://other"}).effective_client_id == a
+    assert validate({**BASE, "client_id": "mine"}).effective_client_id == "mine"
+
+
+def test_validity_accepts_authentik_formats() -> None:
+    s = validate(
+        {
+            **BASE,
+            "access_token_validity": "hours=1;minutes=2;seconds=3",
+            "refresh_token_validity": "days=30",
+        }
+    )
+    assert s.access_token_validity == "hours=1;minutes=2;seconds=3"
+
+
+@pytest.mark.parametrize("secret", ["", "  padded ", "x" * 256, 42])
+def test_bad_client_secret_is_rejected_without_echo(secret: Any) -> None:
+    with pytest.raises(ConfigError) as caught:
+        check_client_secret(secret)
+    assert caught.value.problems[0][0] == "client_secret"
+    if isinstance(secret, str) and secret.strip():
+        assert secret.strip() not in str(caught.value)
+
+
+def test_arguments_table_matches_the_typed_dict() -> None:
+    from harbor_sso.args import HarborAuthentikSSOArgs
+
+    assert set(HarborAuthentikSSOArgs.__annotations__) == set(ARGUMENTS)
+
+
+@pytest.mark.usefixtures("mocks")  # Outputs need the runtime's event loop
+def test_outputs_defer_validation_but_plain_values_fail_now() -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve({**BASE, "harbor_url": pulumi.Output.from_input("https://x"), "slug": "a b"})
+    assert caught.value.problems[0][0] == "slug"
+
+
+@pytest.mark.usefixtures("mocks")
+def test_structural_arguments_must_be_plain() -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve({**BASE, "allowed_groups": pulumi.Output.from_input(["a"])})
+    assert caught.value.problems[0][0] == "allowed_groups"
+    assert "plain value" in caught.value.problems[0][1]
+
+
+def test_error_lines_can_rename_arguments() -> None:
+    err = ConfigError([("harbor_url", "bad")])
+    assert err.lines(lambda f: f.upper()) == ["HARBOR_URL: bad"]
+    assert "harbor_url: bad" in str(err)
