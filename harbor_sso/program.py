@@ -1,0 +1,73 @@
+"""The stack program: config -> explicit providers -> the component -> exports.
+
+Run by ``pulumi up`` (Pulumi.yaml ``main: harbor_sso/stack``) and, under the mock
+engine, by ``harbor-sso plan``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi_authentik as authentik
+import pulumiverse_harbor as harbor
+from pulumi.runtime import config as runtime_config
+
+from .component import OUTPUTS, HarborAuthentikSSO
+from .settings import ConfigError
+from .stack_config import NAMESPACE, StackConfig, load
+
+
+def current_config() -> tuple[dict[str, str], frozenset[str]]:
+    """Every config value of this run, and which keys are secret."""
+    values: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret = frozenset(k for k in values if runtime_config.is_config_secret(k))
+    return {k: str(v) for k, v in values.items()}, secret
+
+
+def _secret(value: str | None) -> pulumi.Output[str] | None:
+    return None if value is None else pulumi.Output.secret(value)
+
+
+def build(cfg: StackConfig) -> HarborAuthentikSSO:
+    """Explicit providers, TLS verification on unless the stack opts out, then the component."""
+    creds = cfg.credentials
+    authentik_provider = authentik.Provider(
+        "authentik",
+        url=cfg.authentik_api_url,
+        token=_secret(creds.get("authentikToken")),
+        insecure=cfg.authentik_insecure,
+    )
+    harbor_provider = harbor.Provider(
+        "harbor",
+        url=cfg.harbor_api_url,
+        username=creds.get("harborUsername"),
+        password=_secret(creds.get("harborPassword")),
+        # The SDK's own default is insecure=True (TLS off): always say it.
+        insecure=cfg.harbor_insecure,
+    )
+    args: Mapping[str, Any] = cfg.args
+    if "client_secret" in args:
+        args = {**args, "client_secret": pulumi.Output.secret(args["client_secret"])}
+    return HarborAuthentikSSO(
+        NAMESPACE,
+        args,
+        pulumi.ResourceOptions(
+            providers={"authentik": authentik_provider, "harbor": harbor_provider},
+            protect=cfg.protect,
+        ),
+    )
+
+
+def main() -> None:
+    values, secret_keys = current_config()
+    try:
+        cfg = load(values, secret_keys)
+    except ConfigError as exc:
+        raise pulumi.RunError(
+            "invalid stack configuration:\n  " + "\n  ".join(exc.lines())
+        ) from None
+    sso = build(cfg)
+    for key in OUTPUTS:
+        pulumi.export(key, getattr(sso, key))

@@ -1,0 +1,166 @@
+"""Stack configuration (``harbor-sso:<camelCase>`` keys) to component arguments.
+
+Validation is the component's own (:mod:`harbor_sso.settings`); only the names differ:
+every problem is reported under its config key, such as ``harbor-sso:harborUrl``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from .settings import (
+    SECRET_FIELDS,
+    ConfigError,
+    Problem,
+    Settings,
+    check_client_secret,
+    validate,
+)
+
+NAMESPACE: Final = "harbor-sso"
+
+
+def camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def config_key(argument: str) -> str:
+    """``extra_scope_mappings[0].scope_name`` -> ``harbor-sso:extraScopeMappings[0].scopeName``."""
+    return f"{NAMESPACE}:" + ".".join(camel(part) for part in argument.split("."))
+
+
+BOOL_FIELDS: Final = frozenset(
+    name for name, info in Settings.model_fields.items() if info.annotation is bool
+)
+JSON_FIELDS: Final = frozenset(
+    name
+    for name, info in Settings.model_fields.items()
+    if typing.get_origin(info.annotation) is tuple
+)
+ARGUMENT_KEYS: Final = {camel(f): f for f in [*Settings.model_fields, *SECRET_FIELDS]}
+
+# Keys of the stack program itself, beside the component's arguments.
+PROGRAM_KEYS: Final = {
+    "authentikToken": "the authentik API token (secret); else AUTHENTIK_TOKEN",
+    "harborUsername": "the Harbor admin user; else HARBOR_USERNAME",
+    "harborPassword": "the Harbor admin password (secret); else HARBOR_PASSWORD",
+    "authentikApiUrl": "the URL the authentik provider talks to; default authentikUrl",
+    "harborApiUrl": "the URL the Harbor provider talks to; default harborUrl",
+    "authentikInsecure": "skip TLS verification towards authentik (default false)",
+    "harborInsecure": "skip TLS verification towards Harbor (default false)",
+    "protect": "protect the managed objects against deletion (default false)",
+}
+PROGRAM_BOOL_KEYS: Final = frozenset({"authentikInsecure", "harborInsecure", "protect"})
+SECRET_KEYS: Final = frozenset({"authentikToken", "harborPassword", "clientSecret"})
+ENVIRONMENT: Final = {
+    "authentikToken": "AUTHENTIK_TOKEN",
+    "harborUsername": "HARBOR_USERNAME",
+    "harborPassword": "HARBOR_PASSWORD",
+}
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """What the stack program needs, validated."""
+
+    args: dict[str, Any]
+    """The component's arguments (client_secret included when configured)."""
+    settings: Settings
+    credentials: dict[str, str] = field(repr=False)
+    """authentikToken, harborUsername, harborPassword, from config or the environment."""
+    authentik_api_url: str = ""
+    harbor_api_url: str = ""
+    authentik_insecure: bool = False
+    harbor_insecure: bool = False
+    protect: bool = False
+
+
+def _parse_bool(key: str, raw: str, problems: list[Problem]) -> bool | None:
+    if raw in ("true", "false"):
+        return raw == "true"
+    problems.append((key, f"must be true or false; got {raw!r}"))
+    return None
+
+
+def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -> StackConfig:
+    """Turn raw config (``harbor-sso:key`` -> string, as Pulumi stores it) into a StackConfig.
+
+    Raises :class:`ConfigError` whose problems are named by config key. Secret values
+    are never shown.
+    """
+    problems: list[Problem] = []
+    args: dict[str, Any] = {}
+    program: dict[str, str] = {}
+    for full_key, raw in sorted(config.items()):
+        namespace, _, key = full_key.partition(":")
+        if namespace != NAMESPACE:
+            continue  # other namespaces (providers' own config) are not ours
+        shown = "[secret]" if full_key in secret_keys or key in SECRET_KEYS else repr(raw)
+        if key in PROGRAM_KEYS:
+            program[key] = raw
+        elif key not in ARGUMENT_KEYS:
+            problems.append((full_key, "unknown config key (a typo?)"))
+        elif (argument := ARGUMENT_KEYS[key]) in BOOL_FIELDS:
+            args[argument] = _parse_bool(full_key, raw, problems)
+        elif argument in JSON_FIELDS:
+            try:
+                args[argument] = json.loads(raw)
+            except ValueError:
+                problems.append(
+                    (full_key, f"must be a YAML list (JSON when set by hand); got {shown}")
+                )
+        else:
+            args[argument] = raw
+    for key in ("harborUrl", "authentikUrl"):
+        if f"{NAMESPACE}:{key}" not in config:
+            problems.append((f"{NAMESPACE}:{key}", "is required"))
+
+    credentials = {
+        key: value
+        for key, env in ENVIRONMENT.items()
+        if (value := program.get(key) or os.environ.get(env))
+    }
+    if "authentikToken" not in credentials:
+        problems.append(
+            (
+                f"{NAMESPACE}:authentikToken",
+                "is required: `pulumi config set --secret harbor-sso:authentikToken ...` "
+                "or AUTHENTIK_TOKEN in the environment",
+            )
+        )
+    flags = {
+        key: _parse_bool(f"{NAMESPACE}:{key}", program.get(key, "false"), problems)
+        for key in sorted(PROGRAM_BOOL_KEYS)
+    }
+    settings = None
+    if not problems:
+        try:
+            check_client_secret(args.get("client_secret"))
+            settings = validate(args)
+        except ConfigError as exc:
+            problems += [(config_key(f), message) for f, message in exc.problems]
+    for key in ("authentikApiUrl", "harborApiUrl"):
+        if key in program:
+            try:
+                validate({"harbor_url": program[key], "authentik_url": program[key]})
+            except ConfigError as exc:
+                problems.append((f"{NAMESPACE}:{key}", exc.problems[0][1]))
+    if problems or settings is None:
+        raise ConfigError(problems)
+
+    return StackConfig(
+        args=args,
+        settings=settings,
+        credentials=credentials,
+        authentik_api_url=program.get("authentikApiUrl", settings.authentik_url),
+        harbor_api_url=program.get("harborApiUrl", settings.harbor_url),
+        authentik_insecure=bool(flags["authentikInsecure"]),
+        harbor_insecure=bool(flags["harborInsecure"]),
+        protect=bool(flags["protect"]),
+    )

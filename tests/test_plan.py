@@ -1,0 +1,180 @@
+"""`harbor-sso plan` on the shipped project and on broken copies of it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harbor_sso.cli import main
+from harbor_sso.plan import plan, read_stack, render_json, render_text
+from harbor_sso.settings import Settings
+from harbor_sso.stack_config import camel
+
+ROOT = Path(__file__).resolve().parent.parent
+STACKS = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def run_cli(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_three_environments_ship() -> None:
+    assert STACKS == ["dev", "prod", "staging"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stack_validates_and_plans(stack: str) -> None:
+    result = plan(read_stack(ROOT, stack))
+    by_type = {r["type"].rsplit(":", 1)[-1]: r for r in result["resources"]}
+    doc = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]
+    harbor = doc["harbor-sso:harborUrl"].rstrip("/")
+    assert by_type["ProviderOauth2"]["inputs"]["allowedRedirectUris"] == [
+        {"matching_mode": "strict", "url": f"{harbor}/c/oidc/callback"}
+    ]
+    assert by_type["ConfigAuth"]["inputs"]["oidcVerifyCert"] is True
+    assert by_type["authentik"]["inputs"]["insecure"] == "false"
+    assert by_type["harbor"]["inputs"]["insecure"] == "false"
+    assert result["outputs"]["client_secret"] == "[secret]"
+
+
+def test_dev_plan_shows_the_callback_and_the_issuer(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli("plan", "--stack", "dev", "--project-dir", str(ROOT), capsys=capsys)
+    assert code == 0
+    assert "https://harbor.dev.example.com/c/oidc/callback" in out
+    assert "https://auth.dev.example.com/application/o/harbor-dev/" in out
+
+
+@pytest.mark.parametrize(("flag", "golden"), [((), "dev.txt"), (("--json",), "dev.json")])
+def test_dev_plan_matches_golden(
+    flag: tuple[str, ...], golden: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run_cli(
+        "plan", "--stack", "dev", "--project-dir", str(ROOT), *flag, capsys=capsys
+    )
+    assert code == 0
+    assert out == (GOLDEN / golden).read_text(), (
+        f"regenerate with: harbor-sso plan --stack dev {' '.join(flag)}"
+    )
+
+
+def test_json_is_stable_across_processes() -> None:
+    cmd = [
+        sys.executable,
+        "-m",
+        "harbor_sso.cli",
+        "plan",
+        "--stack",
+        "dev",
+        "--project-dir",
+        str(ROOT),
+        "--json",
+    ]
+    first, second = (
+        subprocess.run(cmd, check=True, capture_output=True, text=True).stdout for _ in range(2)
+    )
+    assert first == second
+    json.loads(first)
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    return tmp_path
+
+
+def edit_dev(project: Path, **changes: object) -> None:
+    path = project / "stacks" / "Pulumi.dev.yaml"
+    doc = yaml.safe_load(path.read_text())
+    for key, value in changes.items():
+        if value is None:
+            doc["config"].pop(f"harbor-sso:{key}", None)
+        else:
+            doc["config"][f"harbor-sso:{key}"] = value
+    path.write_text(yaml.safe_dump(doc))
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"harborUrl": "not-a-url"}, "harbor-sso:harborUrl"),
+        ({"authentikUrl": None}, "harbor-sso:authentikUrl"),
+        ({"verifyCert": "maybe"}, "harbor-sso:verifyCert"),
+        ({"allowedGroups": "everyone"}, "harbor-sso:allowedGroups"),
+        ({"harborUrll": "https://x"}, "harbor-sso:harborUrll"),
+    ],
+)
+def test_invalid_config_exits_2_with_one_line_per_problem(
+    copy: Path, changes: dict[str, object], key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_dev(copy, **changes)
+    code, out, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: {key}: ")
+    assert "Traceback" not in err
+
+
+def test_missing_stack_file(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli("plan", "--stack", "qa", "--project-dir", str(copy), capsys=capsys)
+    assert code == 2
+    assert "Pulumi.qa.yaml" in err
+
+
+def test_encrypted_values_are_never_decrypted_and_print_masked(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_dev(
+        copy,
+        clientSecret={"secure": "v1:AAAAciphertext"},
+        harborPassword={"secure": "v1:BBBBciphertext"},
+    )
+    for flag in ((), ("--json",)):
+        code, out, _ = run_cli(
+            "plan", "--stack", "dev", "--project-dir", str(copy), *flag, capsys=capsys
+        )
+        assert code == 0
+        assert "ciphertext" not in out
+        assert "encrypted-stack-value" not in out
+        assert "[secret]" in out
+
+
+def test_project_file_declares_keys_in_step_with_settings() -> None:
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["main"] == "harbor_sso/stack"
+    assert (ROOT / project["main"] / "__main__.py").exists()
+    assert not (ROOT / "__main__.py").exists()
+    assert project["stackConfigDir"] == "stacks"
+    declared = project["config"]
+    for field, info in Settings.model_fields.items():
+        key = camel(field)
+        if key == "extraScopeMappings":
+            continue  # a list of objects has no project-config type (see Pulumi.yaml)
+        if key in declared and "default" in declared[key]:
+            default = info.default
+            assert declared[key]["default"] == (
+                list(default) if isinstance(default, tuple) else default
+            )
+        elif info.default is not None and not info.is_required():
+            pytest.fail(f"{key} has a default in settings but is not declared")
+    assert all(
+        "default" in v for k, v in declared.items() if k not in ("harborUrl", "authentikUrl")
+    )
+
+
+def test_text_and_json_render_the_same_plan() -> None:
+    result = plan(read_stack(ROOT, "dev"))
+    assert json.loads(render_json(result)) == result
+    for res in result["resources"]:
+        assert f"+ {res['type']}  {res['name']}" in render_text(result)

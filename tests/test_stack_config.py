@@ -1,0 +1,99 @@
+"""Stack config -> arguments: names, types and errors by config key (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harbor_sso.settings import ConfigError
+from harbor_sso.stack_config import load
+
+BASE = {
+    "harbor-sso:harborUrl": "https://harbor.company",
+    "harbor-sso:authentikUrl": "https://authentik.company",
+    "harbor-sso:authentikToken": "tok",
+}
+
+
+def problems(**extra: str) -> list[tuple[str, str]]:
+    config = {**BASE, **{f"harbor-sso:{k}": v for k, v in extra.items()}}
+    with pytest.raises(ConfigError) as caught:
+        load(config, frozenset({"harbor-sso:authentikToken"}))
+    return caught.value.problems
+
+
+def test_keys_are_camel_case_and_typed() -> None:
+    cfg = load(
+        {
+            **BASE,
+            "harbor-sso:slug": "reg",
+            "harbor-sso:verifyCert": "false",
+            "harbor-sso:allowedGroups": '["a", "b"]',
+            "harbor-sso:extraScopeMappings": '[{"scopeName": "x", "expression": "return {}"}]',
+        }
+        | {"harbor-sso:extraScopeMappings": '[{"scope_name": "x", "expression": "return {}"}]'}
+    )
+    assert cfg.settings.slug == "reg"
+    assert cfg.settings.verify_cert is False
+    assert cfg.settings.allowed_groups == ("a", "b")
+    assert cfg.settings.extra_scope_mappings[0].scope_name == "x"
+
+
+def test_api_urls_default_to_public_urls_and_tls_is_verified() -> None:
+    cfg = load(BASE)
+    assert (cfg.authentik_api_url, cfg.harbor_api_url) == (
+        "https://authentik.company",
+        "https://harbor.company",
+    )
+    assert (cfg.authentik_insecure, cfg.harbor_insecure, cfg.protect) == (False, False, False)
+
+
+def test_opting_out_of_tls_is_explicit() -> None:
+    cfg = load({**BASE, "harbor-sso:harborInsecure": "true"})
+    assert (cfg.authentik_insecure, cfg.harbor_insecure) == (False, True)
+
+
+def test_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARBOR_USERNAME", "admin")
+    monkeypatch.setenv("HARBOR_PASSWORD", "pw")
+    monkeypatch.setenv("AUTHENTIK_TOKEN", "env-token")
+    config = {k: v for k, v in BASE.items() if not k.endswith("authentikToken")}
+    assert load(config).credentials == {
+        "authentikToken": "env-token",
+        "harborUsername": "admin",
+        "harborPassword": "pw",
+    }
+    # config wins over the environment
+    assert load(BASE).credentials["authentikToken"] == "tok"
+
+
+@pytest.mark.parametrize(
+    ("extra", "key", "reason"),
+    [
+        ({"harborUrl": "not-a-url"}, "harbor-sso:harborUrl", "http(s) URL"),
+        ({"verifyCert": "yes"}, "harbor-sso:verifyCert", "true or false"),
+        ({"allowedGroups": "admins"}, "harbor-sso:allowedGroups", "YAML list"),
+        ({"slugg": "x"}, "harbor-sso:slugg", "unknown config key"),
+        ({"subMode": "x"}, "harbor-sso:subMode", "hashed_user_id"),
+        (
+            {"extraScopeMappings": '[{"scope_name": "x", "expression": ""}]'},
+            "harbor-sso:extraScopeMappings[0].scopeName".replace("scopeName", "expression"),
+            "must not be empty",
+        ),
+        ({"harborApiUrl": "ftp://x"}, "harbor-sso:harborApiUrl", "http(s) URL"),
+        ({"clientSecret": " "}, "harbor-sso:clientSecret", "non-empty"),
+    ],
+)
+def test_errors_name_the_config_key(extra: dict[str, str], key: str, reason: str) -> None:
+    found = problems(**extra)
+    assert any(k == key and reason in m for k, m in found), found
+
+
+def test_required_keys() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({})
+    keys = {k for k, _ in caught.value.problems}
+    assert {"harbor-sso:harborUrl", "harbor-sso:authentikUrl", "harbor-sso:authentikToken"} <= keys
+
+
+def test_other_namespaces_are_ignored() -> None:
+    assert load({**BASE, "authentik:url": "x", "harbor:insecure": "true"}).harbor_insecure is False
