@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 from pathlib import Path
 
 EXIT_INVALID = 2
@@ -44,7 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stray_loops(unraisable: Any) -> None:
+    # The SDK's mock monitor leaves an event loop in each executor thread; at exit their
+    # finalizers fail on already-closed pipes. Harmless, but not for a user's terminal.
+    obj = getattr(unraisable, "object", None)
+    if getattr(obj, "__qualname__", "") == "BaseEventLoop.__del__":
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    sys.unraisablehook = _quiet_stray_loops
     logging.basicConfig(format="warning: %(message)s", level=logging.WARNING, stream=sys.stderr)
     args = build_parser().parse_args(argv)
     code: int = args.run(args)
