@@ -6,8 +6,8 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 EXIT_INVALID = 2
 

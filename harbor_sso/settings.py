@@ -314,7 +314,8 @@ def _show(value: Any) -> str:
 def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        name = str(part) or "''"  # an empty key still needs a visible name
+        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
     return out
 
 
@@ -326,6 +327,9 @@ def _problems(exc: ValidationError) -> list[Problem]:
         if err["type"] == "extra_forbidden":
             # the value of an unknown key may well be a mistyped secret: never show it
             problems.append((field, "unknown argument (a typo?)"))
+            continue
+        if err["type"] == "missing":
+            problems.append((field, "is required"))
             continue
         message = err["msg"].removeprefix("Value error, ")
         problems.append((field, f"{message}; got {_show(err['input'])}"))

@@ -117,9 +117,6 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
                 )
         else:
             args[argument] = raw
-    for key in ("harborUrl", "authentikUrl"):
-        if f"{NAMESPACE}:{key}" not in config:
-            problems.append((f"{NAMESPACE}:{key}", "is required"))
 
     credentials = {
         key: value
@@ -139,12 +136,14 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
         for key in sorted(PROGRAM_BOOL_KEYS)
     }
     settings = None
-    if not problems:
-        try:
-            check_client_secret(args.get("client_secret"))
-            settings = validate(args)
-        except ConfigError as exc:
-            problems += [(config_key(f), message) for f, message in exc.problems]
+    try:
+        check_client_secret(args.get("client_secret"))
+    except ConfigError as exc:
+        problems += [(config_key(f), message) for f, message in exc.problems]
+    try:
+        settings = validate(args)
+    except ConfigError as exc:
+        problems += [(config_key(f), message) for f, message in exc.problems]
     for key in ("authentikApiUrl", "harborApiUrl"):
         if key in program:
             try:

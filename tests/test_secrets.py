@@ -1,0 +1,152 @@
+"""Secrets audit: the client secret (given and generated), the authentik token and the
+Harbor password never show in plain text: not in outputs, plan output, errors or logs."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pulumi
+import pytest
+import yaml
+
+from harbor_sso.cli import main
+from harbor_sso.mocks import AuthentikHarborMocks, mock_engine, run_program
+from harbor_sso.program import main as stack_main
+from harbor_sso.settings import ConfigError, check_client_secret, resolve
+from harbor_sso.stack_config import load
+
+from .conftest import GUIDE, Run, is_secret_input
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "ak-token-0123456789-SENTINEL"
+PASSWORD = "harbor-pass-SENTINEL-42"
+GIVEN = "client-secret-SENTINEL-xyz"
+
+
+def test_every_carrier_of_a_given_secret_is_secret(deploy: Callable[..., Run]) -> None:
+    run = deploy({"client_secret": GIVEN})
+    assert is_secret_input(run.one("ProviderOauth2").inputs["clientSecret"])
+    assert is_secret_input(run.one("ConfigAuth").inputs["oidcClientSecret"])
+    assert run.outputs["client_secret"].secret
+    plain = [k for k, v in run.outputs.items() if not v.secret]
+    assert all(GIVEN not in str(run.outputs[k].value) for k in plain)
+
+
+def test_every_carrier_of_a_generated_secret_is_secret(deploy: Callable[..., Run]) -> None:
+    run = deploy()
+    generated = run.value("client_secret")
+    assert run.outputs["client_secret"].secret
+    assert is_secret_input(run.one("ConfigAuth").inputs["oidcClientSecret"])
+    for name, out in run.outputs.items():
+        if name != "client_secret":
+            assert generated not in str(out.value)
+
+
+def _stack_config() -> dict[str, str]:
+    return {
+        "harbor-sso:harborUrl": "https://harbor.company",
+        "harbor-sso:authentikUrl": "https://authentik.company",
+        "harbor-sso:authentikToken": TOKEN,
+        "harbor-sso:harborUsername": "admin",
+        "harbor-sso:harborPassword": PASSWORD,
+        "harbor-sso:clientSecret": GIVEN,
+    }
+
+
+def test_stack_program_keeps_credentials_secret(caplog: pytest.LogCaptureFixture) -> None:
+    config = _stack_config()
+    secret_keys = [
+        "harbor-sso:authentikToken",
+        "harbor-sso:harborPassword",
+        "harbor-sso:clientSecret",
+    ]
+    mocks = AuthentikHarborMocks()
+    with caplog.at_level(logging.DEBUG), mock_engine(mocks, config=config, secret_keys=secret_keys):
+        exports = run_program(stack_main)
+    providers = {r.name: r.inputs for r in mocks.resources if r.type.startswith("pulumi:providers")}
+    assert is_secret_input(providers["authentik"]["token"])
+    assert is_secret_input(providers["harbor"]["password"])
+    assert exports["client_secret"].secret
+    for value in (TOKEN, PASSWORD, GIVEN):
+        assert value not in caplog.text
+        assert all(value not in str(e.value) for e in exports.values() if not e.secret)
+
+
+def test_environment_credentials_are_secret_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTHENTIK_TOKEN", TOKEN)
+    monkeypatch.setenv("HARBOR_PASSWORD", PASSWORD)
+    config = {
+        k: v
+        for k, v in _stack_config().items()
+        if not k.endswith(("Token", "Password", "clientSecret"))
+    }
+    mocks = AuthentikHarborMocks()
+    with mock_engine(mocks, config=config):
+        run_program(stack_main)
+    providers = {r.name: r.inputs for r in mocks.resources if r.type.startswith("pulumi:providers")}
+    assert is_secret_input(providers["authentik"]["token"])
+    assert is_secret_input(providers["harbor"]["password"])
+
+
+def test_plan_output_never_shows_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # plain-text secrets in a stack file (a mistake) and in the environment
+    monkeypatch.setenv("AUTHENTIK_TOKEN", TOKEN)
+    monkeypatch.setenv("HARBOR_PASSWORD", PASSWORD)
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    path = tmp_path / "stacks" / "Pulumi.dev.yaml"
+    doc = yaml.safe_load(path.read_text())
+    doc["config"]["harbor-sso:clientSecret"] = GIVEN
+    path.write_text(yaml.safe_dump(doc))
+    for flag in ((), ("--json",)):
+        assert main(["plan", "--stack", "dev", "--project-dir", str(tmp_path), *flag]) == 0
+        out, err = capsys.readouterr()
+        for value in (TOKEN, PASSWORD, GIVEN):
+            assert value not in out + err
+        assert "[secret]" in out
+
+
+def test_errors_never_show_a_secret() -> None:
+    for bad in (" " + GIVEN, GIVEN * 20):
+        with pytest.raises(ConfigError) as caught:
+            check_client_secret(bad)
+        assert GIVEN not in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        resolve({**GUIDE, "client_secrett": GIVEN})
+    assert GIVEN not in str(caught.value)
+    config = {
+        **_stack_config(),
+        "harbor-sso:harborPasword": PASSWORD,
+        "harbor-sso:clientSecret": " " + GIVEN,
+    }
+    with pytest.raises(ConfigError) as caught:
+        load(config, frozenset())
+    text = "\n".join(caught.value.lines())
+    assert "harbor-sso:harborPasword" in text
+    assert "harbor-sso:clientSecret" in text
+    assert PASSWORD not in text
+    assert GIVEN not in text
+
+
+def test_a_failing_program_does_not_leak_the_secret(mocks: AuthentikHarborMocks) -> None:
+    def program() -> None:
+        from harbor_sso import HarborAuthentikSSO
+
+        HarborAuthentikSSO(
+            "h",
+            {
+                **GUIDE,
+                "client_secret": pulumi.Output.secret(GIVEN),
+                "harbor_url": pulumi.Output.from_input("nope"),
+            },
+        )
+
+    with pytest.raises(Exception) as caught:  # noqa: PT011 (any failure; its text is checked)
+        run_program(program)
+    assert "harbor_url" in str(caught.value)
+    assert GIVEN not in str(caught.value)
