@@ -65,9 +65,13 @@ class ConfigError(ValueError):
             + "\n".join(f"  {field}: {message}" for field, message in problems)
         )
 
+    def renamed(self, rename: Callable[[str], str]) -> list[Problem]:
+        """The problems with each argument renamed, e.g. to its stack config key."""
+        return [(rename(field), message) for field, message in self.problems]
+
     def lines(self, rename: Callable[[str], str] = str) -> list[str]:
         """One ``name: message`` line per problem, the argument renamed by ``rename``."""
-        return [f"{rename(field)}: {message}" for field, message in self.problems]
+        return [f"{field}: {message}" for field, message in self.renamed(rename)]
 
 
 # -- field types -------------------------------------------------------------------

@@ -139,11 +139,11 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
     try:
         check_client_secret(args.get("client_secret"))
     except ConfigError as exc:
-        problems += [(config_key(f), message) for f, message in exc.problems]
+        problems += exc.renamed(config_key)
     try:
         settings = validate(args)
     except ConfigError as exc:
-        problems += [(config_key(f), message) for f, message in exc.problems]
+        problems += exc.renamed(config_key)
     for key in ("authentikApiUrl", "harborApiUrl"):
         if key in program:
             try:
