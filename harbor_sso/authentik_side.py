@@ -15,6 +15,8 @@ from .settings import Resolved
 @dataclass(frozen=True)
 class AuthentikSide:
     provider: authentik.ProviderOauth2
+    provider_id: pulumi.Output[int]
+    """The provider's numeric ID: authentik's ``id`` arrives as a string."""
     application: authentik.Application
     scope_mappings: list[authentik.PropertyMappingProviderScope]
     bindings: list[authentik.PolicyBinding]
@@ -58,9 +60,15 @@ def build_authentik(
         )
         for m in settings.extra_scope_mappings
     ]
-    property_mappings: pulumi.Output[list[str]] = pulumi.Output.all(
-        lookups.scope_mappings(settings.managed_mappings), *(m.id for m in mappings)
-    ).apply(lambda ids: [*ids[0], *ids[1:]])
+    managed_ids = lookups.scope_mappings(settings.managed_mappings)
+    # Without custom mappings the shared look-up is the list itself: no Output per Harbor.
+    property_mappings: pulumi.Output[list[str]] = (
+        pulumi.Output.all(managed_ids, *(m.id for m in mappings)).apply(
+            lambda ids: [*ids[0], *ids[1:]]
+        )
+        if mappings
+        else managed_ids
+    )
 
     provider = authentik.ProviderOauth2(
         f"{name}-provider",
@@ -87,11 +95,12 @@ def build_authentik(
         opts=replace_opts,
     )
 
+    provider_id = provider.id.apply(int)
     application = authentik.Application(
         f"{name}-application",
         name=pick(lambda s: s.application_name),
         slug=pick(lambda s: s.slug),
-        protocol_provider=provider.id.apply(float),
+        protocol_provider=provider_id,
         meta_launch_url=pick(lambda s: s.launch_url),
         open_in_new_tab=pick(lambda s: s.open_in_new_tab),
         policy_engine_mode=pick(lambda s: s.policy_engine_mode),
@@ -116,4 +125,4 @@ def build_authentik(
         )
         for order, group in enumerate(settings.allowed_groups)
     ]
-    return AuthentikSide(provider, application, mappings, bindings)
+    return AuthentikSide(provider, provider_id, application, mappings, bindings)

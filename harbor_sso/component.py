@@ -1,7 +1,5 @@
 """``HarborAuthentikSSO``: authentik as Harbor's single sign-on, in one component."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -81,17 +79,18 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
         given_secret = args.get("client_secret")
         side = build_authentik(name, resolved, lookups, given_secret, child)
         provider = side.provider
+        # authentik holds the secret, generated or given: Harbor gets that value.
+        client_secret = pulumi.Output.secret(provider.client_secret)
         build_harbor(
             name,
             resolved,
             client_id=provider.client_id,
-            # authentik holds the secret, generated or given: Harbor gets that value.
-            client_secret=provider.client_secret,
+            client_secret=client_secret,
             opts=child,
         )
 
         self.client_id = provider.client_id
-        self.client_secret = pulumi.Output.secret(provider.client_secret)
+        self.client_secret = client_secret
         self.oidc_endpoint = pulumi.Output.from_input(resolved.pick(lambda s: s.oidc_endpoint))
         self.discovery_url = pulumi.Output.from_input(resolved.pick(lambda s: s.discovery_url))
         self.redirect_uri = pulumi.Output.from_input(resolved.pick(lambda s: s.redirect_uri))
@@ -99,5 +98,5 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
         self.oidc_scope = pulumi.Output.from_input(resolved.pick(lambda s: s.oidc_scope))
         self.application_slug = side.application.slug
         self.application_uuid = side.application.uuid
-        self.provider_id = provider.id.apply(int)
+        self.provider_id = side.provider_id
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})

@@ -13,10 +13,10 @@ def build_harbor(
     name: str,
     resolved: Resolved,
     client_id: pulumi.Input[str],
-    client_secret: pulumi.Input[str],
+    client_secret: pulumi.Output[str],
     opts: pulumi.ResourceOptions,
 ) -> harbor.ConfigAuth:
-    """Register Harbor's auth configuration.
+    """Register Harbor's auth configuration. ``client_secret`` must already be secret.
 
     No ``ldap_*`` argument is ever passed: the 3.10.21 schema declares the OIDC fields
     in conflict with LDAP ones (upstream #461), which only bites when one is set.
@@ -28,7 +28,7 @@ def build_harbor(
         oidc_name=pick(lambda s: s.oidc_provider_name),
         oidc_endpoint=pick(lambda s: s.oidc_endpoint),
         oidc_client_id=client_id,
-        oidc_client_secret=pulumi.Output.secret(client_secret),
+        oidc_client_secret=client_secret,
         oidc_scope=pick(lambda s: s.oidc_scope),
         oidc_user_claim=pick(lambda s: s.user_claim),
         oidc_groups_claim=pick(lambda s: s.groups_claim),

@@ -50,10 +50,13 @@ def test_any_arguments_validate_or_name_a_field(args: dict[str, Any]) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ARGS)
 def test_invalid_arguments_never_register_a_child(args: dict[str, Any]) -> None:
+    def program() -> None:
+        HarborAuthentikSSO("h", args)
+
     mocks = AuthentikHarborMocks(permissive=True)
     with mock_engine(mocks):
         try:
-            run_program(lambda: HarborAuthentikSSO("h", args) and None)
+            run_program(program)
         except ConfigError:
             assert mocks.resources == []
             assert mocks.invokes == []
