@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+EXIT_FAILED = 1
 EXIT_INVALID = 2
 
 
@@ -28,6 +29,51 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _expected(args: argparse.Namespace) -> Any:
+    """The expectation from a stack file, or from the URLs given on the command line."""
+    from .settings import validate
+    from .verify import Expected
+
+    if args.stack:
+        from .plan import read_stack
+        from .stack_config import load
+
+        files = read_stack(Path(args.project_dir), args.stack)
+        return Expected.from_settings(load(files.config, files.secret_keys).settings)
+    given = {
+        "harbor_url": args.harbor_url,
+        "authentik_url": args.authentik_url,
+        "slug": args.slug,
+        "client_id": args.client_id,
+        "scopes": args.scopes.split(",") if args.scopes else None,
+    }
+    return Expected.from_settings(validate({k: v for k, v in given.items() if v is not None}))
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .plan import ConfigError, ProjectError
+    from .verify import http_fetch, report, verify
+
+    if not args.stack and not (args.harbor_url and args.authentik_url):
+        print("error: give --stack, or --harbor-url and --authentik-url", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        expected = _expected(args)
+    except ConfigError as exc:
+        for line in exc.lines(
+            lambda field: field if args.stack else f"--{field.replace('_', '-')}"
+        ):
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_INVALID
+    except ProjectError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    checks = verify(expected, http_fetch(timeout=args.timeout))
+    for line in report(checks):
+        print(line, flush=True)
+    return 0 if all(c.ok for c in checks) else EXIT_FAILED
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harbor-sso", description="authentik single sign-on for Harbor, with Pulumi."
@@ -42,6 +88,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--project-dir", default=".", help="folder holding Pulumi.yaml (default .)")
     p.add_argument("--json", action="store_true", help="stable, sorted JSON for diffing")
     p.set_defaults(run=_plan)
+
+    v = commands.add_parser(
+        "verify",
+        help="check a deployment over HTTP: authentik's issuer, Harbor's auth mode and "
+        "its OIDC login redirect (exit 1 if a check fails)",
+    )
+    v.add_argument("--stack", help="stack name: the expectation from stacks/Pulumi.<stack>.yaml")
+    v.add_argument("--project-dir", default=".", help="folder holding Pulumi.yaml (default .)")
+    v.add_argument("--harbor-url", help="without --stack: Harbor's external URL")
+    v.add_argument("--authentik-url", help="without --stack: authentik's public URL")
+    v.add_argument("--slug", help="without --stack: the application slug (default harbor)")
+    v.add_argument("--client-id", help="without --stack: the client ID (default: derived)")
+    v.add_argument("--scopes", help="without --stack: comma-separated scopes (default: all four)")
+    v.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    v.set_defaults(run=_verify)
     return parser
 
 

@@ -1,0 +1,179 @@
+"""Real servers on loopback for ``harbor-sso verify``.
+
+authentik: ``oidc-provider-mock`` (a real OpenID provider from PyPI), mounted where
+authentik serves a provider, ``/application/o/<slug>/``. The mock names its issuer after
+the host root; authentik (issuer mode ``per_provider``) names it after the provider's
+path, so the stand-in publishes that one unless ``issuer`` says otherwise.
+
+Harbor: the two endpoints ``verify`` reads, behaving as Harbor's core does:
+``/api/v2.0/systeminfo`` reports the auth mode; ``/c/oidc/login`` fetches the OIDC
+endpoint's discovery document, refuses a mismatched issuer (as go-oidc does) and
+redirects to ``authorization_endpoint`` with the configured client, callback and scopes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import urllib.request
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlencode
+
+import werkzeug.serving
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+with warnings.catch_warnings():
+    # oidc-provider-mock imports authlib modules that authlib deprecates, and authlib
+    # installs an "always" filter for those warnings on import: ours goes in front of it.
+    import authlib.deprecate  # noqa: F401
+
+    warnings.simplefilter("ignore")
+    import oidc_provider_mock
+
+DISCOVERY = ".well-known/openid-configuration"
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log in test output
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def _not_found(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    start_response("404 Not Found", [("Content-Type", "text/plain")])
+    return [b"not found"]
+
+
+def _with_issuer(app: WsgiApp, issuer: Callable[[], str]) -> WsgiApp:
+    """Publish ``issuer()`` in the discovery document, as authentik names it."""
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not environ.get("PATH_INFO", "").endswith(DISCOVERY):
+            return app(environ, start_response)
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            captured["status"], captured["headers"] = status, headers
+            return lambda _data: None
+
+        document = json.loads(b"".join(app(environ, capture)))
+        document["issuer"] = issuer()
+        body = json.dumps(document).encode()
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        start_response(captured["status"], [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+    return wrapped
+
+
+@dataclass
+class Authentik:
+    base: str
+    slug: str
+
+    @property
+    def endpoint(self) -> str:
+        """The provider's issuer in authentik's form, trailing slash included."""
+        return f"{self.base}/application/o/{self.slug}/"
+
+
+@contextmanager
+def authentik_stand_in(slug: str = "harbor", issuer: str | None = None) -> Iterator[Authentik]:
+    """oidc-provider-mock at ``/application/o/<slug>``; ``issuer`` overrides the published one."""
+    prefix = f"/application/o/{slug}"
+    server = werkzeug.serving.make_server("127.0.0.1", 0, _not_found, threaded=True)
+    stand_in = Authentik(f"http://127.0.0.1:{server.server_port}", slug)
+    provider = _with_issuer(oidc_provider_mock.app().wsgi_app, lambda: issuer or stand_in.endpoint)
+    server.app = DispatcherMiddleware(_not_found, {prefix: provider})
+    with _serving(server):
+        yield stand_in
+
+
+@dataclass
+class HarborConfig:
+    """What ``ConfigAuth`` sets, plus the external URL Harbor builds its callback from."""
+
+    oidc_endpoint: str
+    client_id: str
+    scopes: list[str] = field(
+        default_factory=lambda: ["openid", "profile", "email", "offline_access"]
+    )
+    auth_mode: str = "oidc_auth"
+    callback: str | None = None
+    """Overrides ``<harbor>/c/oidc/callback``, as a wrong ``ext_endpoint`` would."""
+
+
+@dataclass
+class Harbor:
+    url: str
+    config: HarborConfig
+
+
+@contextmanager
+def harbor_stand_in(config: HarborConfig) -> Iterator[Harbor]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def _send(
+            self, status: int, body: bytes = b"", headers: dict[str, str] | None = None
+        ) -> None:
+            self.send_response(status)
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            if self.path == "/api/v2.0/systeminfo":
+                info = {"auth_mode": config.auth_mode, "harbor_version": "v2.13.0-stand-in"}
+                self._send(200, json.dumps(info).encode(), {"Content-Type": "application/json"})
+            elif self.path == "/c/oidc/login" and config.auth_mode == "oidc_auth":
+                self._login()
+            else:
+                self._send(404, b'{"errors":[{"code":"NOT_FOUND"}]}')
+
+        def _login(self) -> None:
+            discovery_url = config.oidc_endpoint.rstrip("/") + "/" + DISCOVERY
+            try:
+                with urllib.request.urlopen(discovery_url, timeout=5) as answer:  # noqa: S310 (loopback test server)
+                    document = json.load(answer)
+            except OSError as exc:
+                self._send(500, f"failed to get OIDC provider: {exc}".encode())
+                return
+            if document.get("issuer") != config.oidc_endpoint:
+                # as go-oidc's NewProvider refuses it
+                self._send(500, b"oidc: issuer did not match the issuer returned by provider")
+                return
+            query = urlencode(
+                {
+                    "client_id": config.client_id,
+                    "redirect_uri": config.callback or f"{harbor.url}/c/oidc/callback",
+                    "response_type": "code",
+                    "scope": " ".join(config.scopes),
+                    "state": "stand-in-state",
+                }
+            )
+            self._send(302, headers={"Location": f"{document['authorization_endpoint']}?{query}"})
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    harbor = Harbor(f"http://127.0.0.1:{server.server_address[1]}", config)
+    with _serving(server):
+        yield harbor
+
+
+@contextmanager
+def _serving(server: Any) -> Iterator[None]:
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -1,0 +1,203 @@
+"""``harbor-sso verify`` against real servers on loopback (see tests/stand_ins.py)."""
+
+from __future__ import annotations
+
+import textwrap
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harbor_sso.cli import main
+from harbor_sso.settings import Settings, validate
+from harbor_sso.verify import Check, Expected, http_fetch, verify
+
+from .stand_ins import Authentik, Harbor, HarborConfig, authentik_stand_in, harbor_stand_in
+
+
+@dataclass
+class Deployment:
+    authentik: Authentik
+    harbor: Harbor
+    settings: Settings
+
+    @property
+    def expected(self) -> Expected:
+        return Expected.from_settings(self.settings)
+
+
+@contextmanager
+def deployment(
+    *, slug: str = "harbor", issuer: str | None = None, **harbor: Any
+) -> Iterator[Deployment]:
+    """authentik and Harbor configured as the component configures them, unless
+    ``issuer`` or a Harbor field says otherwise."""
+    with authentik_stand_in(slug, issuer=issuer) as authentik:
+        config = HarborConfig(oidc_endpoint=authentik.endpoint, client_id="")
+        with harbor_stand_in(config) as running:
+            settings = validate(
+                {"harbor_url": running.url, "authentik_url": authentik.base, "slug": slug}
+            )
+            config.client_id = settings.effective_client_id
+            for key, value in harbor.items():
+                setattr(config, key, value)
+            yield Deployment(authentik, running, settings)
+
+
+def by_name(checks: list[Check]) -> dict[str, Check]:
+    return {c.name: c for c in checks}
+
+
+def failed(checks: list[Check]) -> dict[str, str]:
+    return {c.name: c.detail for c in checks if not c.ok}
+
+
+def test_a_correct_deployment_passes_every_check() -> None:
+    with deployment() as d:
+        checks = verify(d.expected)
+    assert [c.name for c in checks] == [
+        "authentik discovery issuer",
+        "Harbor auth mode",
+        "login redirect target",
+        "login redirect client_id",
+        "login redirect redirect_uri",
+        "login redirect scope",
+    ]
+    assert failed(checks) == {}
+    assert d.expected.issuer.endswith("/application/o/harbor/")
+
+
+def test_the_redirect_it_accepts_is_one_the_real_provider_accepts() -> None:
+    # Follow Harbor's redirect into oidc-provider-mock: it validates client_id,
+    # redirect_uri, response_type and scope, and shows its login form only if they hold.
+    with deployment() as d:
+        location = http_fetch()(d.expected.login_url).headers["Location"]
+        with urllib.request.urlopen(location, timeout=5) as page:  # noqa: S310 (loopback)
+            assert page.status == 200
+            assert b"sub" in page.read()
+
+
+def test_a_mismatched_issuer_fails_and_says_which() -> None:
+    # authentik in another issuer mode: no provider path, no trailing slash
+    with authentik_stand_in() as probe:
+        root = probe.base
+    with deployment(issuer=root) as d:
+        problems = failed(verify(d.expected))
+    assert "authentik discovery issuer" in problems
+    assert (
+        f"issuer is {root!r}, expected {d.expected.issuer!r}"
+        in (problems["authentik discovery issuer"])
+    )
+    # Harbor's OIDC client refuses the provider too, so its login cannot redirect
+    assert "answered 500 without a redirect" in problems["Harbor login redirect"]
+
+
+def test_a_wrong_redirect_uri_fails_and_says_which() -> None:
+    with deployment(callback="https://harbor.wrong.example/c/oidc/callback") as d:
+        problems = failed(verify(d.expected))
+    assert list(problems) == ["login redirect redirect_uri"]
+    assert problems["login redirect redirect_uri"] == (
+        "redirect_uri is 'https://harbor.wrong.example/c/oidc/callback', "
+        f"expected {d.expected.redirect_uri!r}"
+    )
+
+
+def test_a_missing_scope_fails_and_says_which() -> None:
+    with deployment(scopes=["openid", "profile", "email"]) as d:
+        problems = failed(verify(d.expected))
+    assert list(problems) == ["login redirect scope"]
+    assert problems["login redirect scope"].endswith(": missing offline_access")
+
+
+def test_an_unexpected_scope_fails_and_says_which() -> None:
+    with deployment(scopes=["openid", "profile", "email", "offline_access", "groups"]) as d:
+        problems = failed(verify(d.expected))
+    assert problems["login redirect scope"].endswith(": unexpected groups")
+
+
+def test_a_wrong_client_id_fails_and_says_which() -> None:
+    with deployment(client_id="someone-else") as d:
+        problems = failed(verify(d.expected))
+    assert list(problems) == ["login redirect client_id"]
+    assert "client_id is 'someone-else', expected" in problems["login redirect client_id"]
+
+
+def test_harbor_not_in_oidc_mode_fails_and_says_which() -> None:
+    with deployment(auth_mode="db_auth") as d:
+        problems = failed(verify(d.expected))
+    assert problems["Harbor auth mode"] == "auth_mode is 'db_auth', expected 'oidc_auth'"
+    assert "Harbor login redirect" in problems
+
+
+def test_a_wrong_slug_fails_on_the_discovery_document() -> None:
+    with deployment(slug="registry") as d:
+        expected = Expected.from_settings(d.settings.model_copy(update={"slug": "harbor"}))
+        problems = failed(verify(expected))
+    assert "answered 404 without a discovery document" in problems["authentik discovery issuer"]
+    assert "no discovery document to compare with" in problems["login redirect target"]
+
+
+def test_unreachable_servers_fail_without_a_traceback() -> None:
+    with deployment() as d:
+        expected = d.expected
+    checks = verify(expected, http_fetch(timeout=2))  # the servers are gone now
+    assert all(not c.ok for c in checks)
+    assert "failed" in by_name(checks)["Harbor auth mode"].detail
+
+
+# -- the command ---------------------------------------------------------------------
+
+
+def test_command_passes_with_exit_0_and_prints_each_check(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with deployment() as d:
+        code = main(["verify", "--harbor-url", d.harbor.url, "--authentik-url", d.authentik.base])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.count("PASS  ") == 6
+    assert out.rstrip().endswith("6 passed, 0 failed")
+
+
+def test_command_fails_with_exit_1_naming_the_check(capsys: pytest.CaptureFixture[str]) -> None:
+    with deployment(scopes=["openid"]) as d:
+        code = main(["verify", "--harbor-url", d.harbor.url, "--authentik-url", d.authentik.base])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FAIL  login redirect scope: scope is 'openid': missing profile, email" in out
+
+
+def test_command_reads_the_expectation_from_a_stack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with deployment(slug="registry") as d:
+        (tmp_path / "stacks").mkdir()
+        (tmp_path / "Pulumi.yaml").write_text(
+            "name: harbor-sso\nruntime: python\nstackConfigDir: stacks\n"
+        )
+        (tmp_path / "stacks" / "Pulumi.local.yaml").write_text(
+            textwrap.dedent(f"""\
+                config:
+                  harbor-sso:harborUrl: {d.harbor.url}
+                  harbor-sso:authentikUrl: {d.authentik.base}
+                  harbor-sso:slug: registry
+                """)
+        )
+        code = main(["verify", "--stack", "local", "--project-dir", str(tmp_path)])
+    assert code == 0, capsys.readouterr().out
+
+
+def test_command_rejects_bad_input_naming_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["verify", "--harbor-url", "ftp://harbor", "--authentik-url", "https://a.example"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--harbor-url" in err and "'ftp://harbor'" in err
+
+
+def test_command_needs_a_stack_or_both_urls(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "--harbor-url", "https://harbor.example"]) == 2
+    assert "give --stack, or --harbor-url and --authentik-url" in capsys.readouterr().err
