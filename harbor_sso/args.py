@@ -4,15 +4,13 @@ This is the component's schema for every Pulumi language, so it keeps to types t
 all of them can express: scalars, lists and plain objects, Optional and nothing else.
 """
 
-from __future__ import annotations
-
 from typing import NotRequired, TypedDict
 
 import pulumi
 
 
 class ScopeMappingArgs(TypedDict):
-    """A custom authentik scope mapping (``PropertyMappingProviderScope``) for Harbor.
+    """A custom authentik scope mapping (`PropertyMappingProviderScope`) for Harbor.
     Plain values: the mapping decides which resources exist, so it must be known."""
 
     scope_name: str
@@ -27,16 +25,16 @@ class HarborAuthentikSSOArgs(TypedDict):
     """Arguments of :class:`HarborAuthentikSSO`. Only the two URLs are required."""
 
     harbor_url: pulumi.Input[str]
-    """Harbor's external URL, for example ``https://harbor.company``. The redirect URI is
-    ``<harbor_url>/c/oidc/callback`` (no trailing slash, whatever is typed here)."""
+    """Harbor's external URL, for example `https://harbor.company`. The redirect URI is
+    `<harbor_url>/c/oidc/callback` (no trailing slash, whatever is typed here)."""
     authentik_url: pulumi.Input[str]
-    """authentik's public URL, for example ``https://authentik.company``. The OIDC endpoint
-    is ``<authentik_url>/application/o/<slug>/`` (with the issuer's trailing slash)."""
+    """authentik's public URL, for example `https://authentik.company`. The OIDC endpoint
+    is `<authentik_url>/application/o/<slug>/` (with the issuer's trailing slash)."""
     slug: NotRequired[pulumi.Input[str] | None]
-    """The authentik application slug; also the OIDC endpoint path. Default ``harbor``.
+    """The authentik application slug; also the OIDC endpoint path. Default `harbor`.
     Changing it changes the issuer: see the README's Operations section."""
     application_name: NotRequired[pulumi.Input[str] | None]
-    """The authentik application's display name. Default ``Harbor``."""
+    """The authentik application's display name. Default `Harbor`."""
     provider_name: NotRequired[pulumi.Input[str] | None]
     """The authentik OAuth2 provider's name (unique in authentik). Default: the
     application name."""
@@ -51,7 +49,7 @@ class HarborAuthentikSSOArgs(TypedDict):
     open_in_new_tab: NotRequired[pulumi.Input[bool] | None]
     """Open Harbor in a new browser tab from the dashboard. Default false."""
     policy_engine_mode: NotRequired[pulumi.Input[str] | None]
-    """How the application's policy bindings combine: ``any`` (default) or ``all``."""
+    """How the application's policy bindings combine: `any` (default) or `all`."""
     client_id: NotRequired[pulumi.Input[str] | None]
     """The OAuth client ID (at most 255 characters). Default: derived from the authentik
     URL and the slug, so it is stable across runs and unique per slug."""
@@ -60,26 +58,26 @@ class HarborAuthentikSSOArgs(TypedDict):
     secret, even when given as a plain string. A new value rotates it on both sides."""
     authorization_flow: NotRequired[str | None]
     """The slug of the authorization flow (looked up). Default
-    ``default-provider-authorization-implicit-consent``."""
+    `default-provider-authorization-implicit-consent`."""
     invalidation_flow: NotRequired[str | None]
     """The slug of the invalidation (logout) flow (looked up). Default
-    ``default-provider-invalidation-flow``."""
+    `default-provider-invalidation-flow`."""
     signing_key: NotRequired[str | None]
     """The name of the certificate key pair that signs tokens (looked up without fetching
-    the key or the certificate). Default ``authentik Self-signed Certificate``."""
+    the key or the certificate). Default `authentik Self-signed Certificate`."""
     scopes: NotRequired[list[str] | None]
-    """The scopes Harbor requests. Each must be an authentik managed scope (``openid``,
-    ``profile``, ``email``, ``offline_access``) or one defined in
-    ``extra_scope_mappings``; ``openid`` is required. Default all four managed scopes.
-    Leaving out ``offline_access`` breaks ``docker login`` once the token expires."""
+    """The scopes Harbor requests. Each must be an authentik managed scope (`openid`,
+    `profile`, `email`, `offline_access`) or one defined in
+    `extra_scope_mappings`; `openid` is required. Default all four managed scopes.
+    Leaving out `offline_access` breaks `docker login` once the token expires."""
     extra_scope_mappings: NotRequired[list[ScopeMappingArgs] | None]
     """Custom scope mappings to create and attach; their scopes are requested too."""
     oidc_provider_name: NotRequired[pulumi.Input[str] | None]
-    """The label of Harbor's login button. Default ``authentik``."""
+    """The label of Harbor's login button. Default `authentik`."""
     user_claim: NotRequired[pulumi.Input[str] | None]
-    """The ID-token claim Harbor takes the username from. Default ``preferred_username``."""
+    """The ID-token claim Harbor takes the username from. Default `preferred_username`."""
     groups_claim: NotRequired[pulumi.Input[str] | None]
-    """The claim Harbor reads groups from. Default ``groups`` (emitted by the profile
+    """The claim Harbor reads groups from. Default `groups` (emitted by the profile
     scope)."""
     admin_group: NotRequired[pulumi.Input[str] | None]
     """An authentik group whose members become Harbor administrators. Default unset."""
@@ -96,12 +94,12 @@ class HarborAuthentikSSOArgs(TypedDict):
     """authentik group names allowed to log in; one policy binding each. Default empty:
     everyone may log in."""
     access_token_validity: NotRequired[pulumi.Input[str] | None]
-    """Access-token lifetime, such as ``minutes=10`` (``hours=1;minutes=2;seconds=3``).
+    """Access-token lifetime, such as `minutes=10` (`hours=1;minutes=2;seconds=3`).
     Default: authentik's."""
     refresh_token_validity: NotRequired[pulumi.Input[str] | None]
-    """Refresh-token lifetime, such as ``days=30``. Default: authentik's."""
+    """Refresh-token lifetime, such as `days=30`. Default: authentik's."""
     sub_mode: NotRequired[pulumi.Input[str] | None]
-    """What the ``sub`` claim holds: ``hashed_user_id`` (authentik's default),
-    ``user_id``, ``user_uuid``, ``user_username``, ``user_email`` or ``user_upn``.
-    WARNING: Harbor keys users on ``sub``; changing it later re-onboards every user as a
+    """What the `sub` claim holds: `hashed_user_id` (authentik's default),
+    `user_id`, `user_uuid`, `user_username`, `user_email` or `user_upn`.
+    WARNING: Harbor keys users on `sub`; changing it later re-onboards every user as a
     new one."""

@@ -1,7 +1,4 @@
-"""``HarborAuthentikSSO``: authentik as Harbor's single sign-on, in one component."""
-
-from collections.abc import Mapping
-from typing import Any
+"""`HarborAuthentikSSO`: authentik as Harbor's single sign-on, in one component."""
 
 import pulumi
 
@@ -11,7 +8,9 @@ from .harbor_side import build_harbor
 from .lookups import lookups_for
 from .settings import resolve
 
-TYPE_TOKEN = "harbor-sso:index:HarborAuthentikSSO"  # noqa: S105 (a type token)
+PACKAGE = "harbor-sso"
+"""The Pulumi package name: other languages see `harbor-sso:index:HarborAuthentikSSO`."""
+TYPE_TOKEN = f"{PACKAGE}:index:HarborAuthentikSSO"
 _AUTHENTIK_TYPE = "authentik:index/providerOauth2:ProviderOauth2"
 OUTPUTS = (
     "client_id",
@@ -33,8 +32,8 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
     Creates an authentik OAuth2/OpenID provider (strict redirect URI, signing key, the
     requested scope mappings) and its application, optional custom scope mappings and
     group bindings, and sets Harbor's auth mode to OIDC with the provider's client ID
-    and secret. Explicit providers go in ``opts.providers`` under ``authentik`` and
-    ``harbor``.
+    and secret. Explicit providers go in `opts.providers` under `authentik` and
+    `harbor`.
     """
 
     client_id: pulumi.Output[str]
@@ -42,7 +41,7 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
     client_secret: pulumi.Output[str]
     """The OAuth client secret (secret)."""
     oidc_endpoint: pulumi.Output[str]
-    """The issuer Harbor is configured with: ``<authentik>/application/o/<slug>/``."""
+    """The issuer Harbor is configured with: `<authentik>/application/o/<slug>/`."""
     discovery_url: pulumi.Output[str]
     """The OpenID discovery document of the provider."""
     redirect_uri: pulumi.Output[str]
@@ -54,14 +53,14 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
     provider_id: pulumi.Output[int]
     """The authentik OAuth2 provider's numeric ID."""
     launch_url: pulumi.Output[str]
-    """Harbor's OIDC login, ``<harbor>/c/oidc/login``; also the application's launch URL."""
+    """Harbor's OIDC login, `<harbor>/c/oidc/login`; also the application's launch URL."""
     oidc_scope: pulumi.Output[str]
     """The comma-separated scopes Harbor requests."""
 
     def __init__(
         self,
         name: str,
-        args: HarborAuthentikSSOArgs | Mapping[str, Any],
+        args: HarborAuthentikSSOArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         # Validate before registering anything: a bad argument leaves nothing half-applied.

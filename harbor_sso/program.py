@@ -7,13 +7,14 @@ engine, by ``harbor-sso plan``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_authentik as authentik
 import pulumiverse_harbor as harbor
 from pulumi.runtime import config as runtime_config
 
+from .args import HarborAuthentikSSOArgs
 from .component import OUTPUTS, HarborAuthentikSSO
 from .settings import ConfigError
 from .stack_config import NAMESPACE, StackConfig, load
@@ -52,7 +53,7 @@ def build(cfg: StackConfig) -> HarborAuthentikSSO:
         args = {**args, "client_secret": pulumi.Output.secret(args["client_secret"])}
     return HarborAuthentikSSO(
         NAMESPACE,
-        args,
+        cast(HarborAuthentikSSOArgs, args),  # validated by stack_config.load
         pulumi.ResourceOptions(
             providers={"authentik": authentik_provider, "harbor": harbor_provider},
             protect=cfg.protect,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pytest
 
-from harbor_sso import HarborAuthentikSSO
+from harbor_sso import HarborAuthentikSSO, HarborAuthentikSSOArgs
 from harbor_sso.component import OUTPUTS
 from harbor_sso.mocks import (
     SECRET_SIG,
@@ -21,7 +21,10 @@ from harbor_sso.mocks import (
     run_program,
 )
 
-GUIDE = {"harbor_url": "https://harbor.company", "authentik_url": "https://authentik.company"}
+GUIDE: HarborAuthentikSSOArgs = {
+    "harbor_url": "https://harbor.company",
+    "authentik_url": "https://authentik.company",
+}
 """The seed guide's hosts: the minimal arguments."""
 
 
@@ -73,7 +76,9 @@ def deploy(mocks: AuthentikHarborMocks) -> Callable[..., Run]:
         program: Callable[[], None] | None = None,
     ) -> Run:
         def one_component() -> None:
-            sso = HarborAuthentikSSO(name, {**GUIDE, **(args or {})}, opts)
+            # any mapping, invalid ones on purpose: the component validates at runtime
+            given = cast(HarborAuthentikSSOArgs, {**GUIDE, **(args or {})})
+            sso = HarborAuthentikSSO(name, given, opts)
             for key in OUTPUTS:
                 pulumi.export(key, getattr(sso, key))
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harbor_sso import ConfigError, HarborAuthentikSSO
+from harbor_sso import ConfigError, HarborAuthentikSSO, HarborAuthentikSSOArgs
 from harbor_sso.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.settings import ARGUMENTS, validate
 from harbor_sso.stack_config import ARGUMENT_KEYS, PROGRAM_KEYS, load
@@ -51,7 +51,7 @@ def test_any_arguments_validate_or_name_a_field(args: dict[str, Any]) -> None:
 @given(ARGS)
 def test_invalid_arguments_never_register_a_child(args: dict[str, Any]) -> None:
     def program() -> None:
-        HarborAuthentikSSO("h", args)
+        HarborAuthentikSSO("h", cast(HarborAuthentikSSOArgs, args))  # invalid on purpose
 
     mocks = AuthentikHarborMocks(permissive=True)
     with mock_engine(mocks):
@@ -102,7 +102,7 @@ def _deploy_once(args: dict[str, Any]) -> Run:
     with mock_engine(mocks):
 
         def program() -> None:
-            HarborAuthentikSSO("h", {**GUIDE, **args})
+            HarborAuthentikSSO("h", cast(HarborAuthentikSSOArgs, {**GUIDE, **args}))
 
         return Run(mocks, run_program(program))
 

@@ -1,0 +1,153 @@
+"""Other Pulumi languages: the schema the provider host infers, and construction the
+way the host hands arguments over (a plain dict, secrets and dependencies as Outputs)."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+from pulumi.provider.experimental.analyzer import Analyzer, PropertyDefinition
+from pulumi.provider.experimental.component import ComponentProvider
+
+from harbor_sso import HarborAuthentikSSO, HarborAuthentikSSOArgs
+from harbor_sso.component import OUTPUTS, PACKAGE, TYPE_TOKEN
+from harbor_sso.mocks import AuthentikHarborMocks, mock_engine, run_program
+from harbor_sso.stack_config import camel
+
+from .conftest import GUIDE, is_secret_input
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = list(HarborAuthentikSSOArgs.__annotations__)
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    provider = ComponentProvider([HarborAuthentikSSO], PACKAGE, version="0.0.0")
+    assert provider.schema is not None
+    document: dict[str, Any] = json.loads(provider.schema)
+    return document
+
+
+@pytest.fixture(scope="module")
+def resource(schema: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = schema["resources"][TYPE_TOKEN]
+    return found
+
+
+def test_the_plugin_manifest_is_python_beside_pyproject() -> None:
+    manifest = yaml.safe_load((ROOT / "PulumiPlugin.yaml").read_text())
+    assert manifest["runtime"]["name"] == "python"
+    assert (ROOT / "pyproject.toml").is_file()
+    # the plugin's virtualenv gets this package and its dependencies
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    assert [line for line in lines if not line.startswith("#")] == ["-e ."]
+
+
+def test_the_entry_point_hosts_the_component_under_the_type_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spec = importlib.util.spec_from_file_location("plugin_main", ROOT / "__main__.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # not as __main__: defines main() only
+    hosted: dict[str, Any] = {}
+    monkeypatch.setattr(module, "component_provider_host", lambda c, **kw: hosted.update(kw, c=c))
+    module.main()
+    assert hosted["c"] == [HarborAuthentikSSO]
+    assert f"{hosted['name']}:index:HarborAuthentikSSO" == TYPE_TOKEN
+
+
+def test_every_input_is_in_the_schema_with_a_description(resource: dict[str, Any]) -> None:
+    properties = resource["inputProperties"]
+    assert list(properties) == [camel(name) for name in INPUTS]
+    for name, prop in properties.items():
+        assert prop.get("description", "").strip(), name
+    assert sorted(resource["requiredInputs"]) == ["authentikUrl", "harborUrl"]
+
+
+def test_every_output_is_in_the_schema_with_a_description(resource: dict[str, Any]) -> None:
+    properties = resource["properties"]
+    assert sorted(properties) == sorted(camel(name) for name in OUTPUTS)
+    for name, prop in properties.items():
+        assert prop.get("description", "").strip(), name
+    assert properties["providerId"]["type"] == "integer"
+    assert resource["isComponent"] is True
+
+
+def test_input_types_are_ones_every_language_can_express(resource: dict[str, Any]) -> None:
+    properties = resource["inputProperties"]
+    assert properties["harborUrl"]["type"] == "string"
+    assert properties["verifyCert"]["type"] == "boolean"
+    assert properties["scopes"] == {**properties["scopes"], "type": "array", "plain": True}
+    assert properties["scopes"]["items"]["type"] == "string"
+    mapping = properties["extraScopeMappings"]["items"]["$ref"]
+    assert mapping == f"#/types/{PACKAGE}:index:ScopeMappingArgs"
+
+
+def test_client_secret_is_secret_where_the_schema_can_say_so(resource: dict[str, Any]) -> None:
+    # The analyzer has no secret marker (PropertyDefinition has no such field): then
+    # secrecy is the runtime's, which test_construct_like_the_provider_host checks.
+    supports_secret = "secret" in {f.name for f in dataclasses.fields(PropertyDefinition)}
+    for where in ("inputProperties", "properties"):
+        assert resource[where]["clientSecret"].get("secret", False) is supports_secret
+
+
+def test_the_analyzer_sees_the_same_component_offline() -> None:
+    definition = Analyzer(PACKAGE).analyze([HarborAuthentikSSO])["component_definitions"]
+    component = definition["HarborAuthentikSSO"]
+    assert component.inputs_mapping == {camel(name): name for name in INPUTS}
+    assert component.outputs["clientSecret"].description == "The OAuth client secret (secret)."
+
+
+def test_construct_like_the_provider_host() -> None:
+    # The host passes camelCase keys; a secret arrives as a secret Output, plain values
+    # as they are. The component must take the plain dict it gets.
+    mocks = AuthentikHarborMocks()
+    state: dict[str, Any] = {}
+
+    def program() -> None:
+        provider = ComponentProvider([HarborAuthentikSSO], PACKAGE, version="0.0.0")
+        inputs = {
+            "harborUrl": GUIDE["harbor_url"],
+            "authentikUrl": GUIDE["authentik_url"],
+            "slug": "registry",
+            "scopes": ["openid", "profile", "email", "offline_access"],
+            "clientSecret": pulumi.Output.secret("given-by-the-consumer"),
+        }
+        result = provider.construct("sso", TYPE_TOKEN, inputs, None)
+        state.update(result.state)
+        for key, value in result.state.items():
+            pulumi.export(key, value)
+
+    with mock_engine(mocks):
+        exports = run_program(program)
+
+    assert sorted(state) == sorted(camel(name) for name in OUTPUTS)
+    assert exports["clientSecret"].secret
+    assert exports["oidcEndpoint"].value == "https://authentik.company/application/o/registry/"
+    by_type = {r.type: r for r in mocks.resources}
+    assert set(by_type) == {
+        TYPE_TOKEN,
+        "authentik:index/providerOauth2:ProviderOauth2",
+        "authentik:index/application:Application",
+        "harbor:index/configAuth:ConfigAuth",
+    }
+    assert is_secret_input(by_type["harbor:index/configAuth:ConfigAuth"].inputs["oidcClientSecret"])
+
+
+def test_construct_reports_a_bad_input_by_its_name() -> None:
+    def program() -> None:
+        provider = ComponentProvider([HarborAuthentikSSO], PACKAGE, version="0.0.0")
+        provider.construct("sso", TYPE_TOKEN, {"harborUrl": "x", "authentikUrl": "y"}, None)
+
+    mocks = AuthentikHarborMocks()
+    with mock_engine(mocks), pytest.raises(Exception, match="harbor_url") as caught:
+        run_program(program)
+    assert "'x'" in str(caught.value)
+    assert [r.type for r in mocks.resources] == []
