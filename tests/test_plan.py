@@ -154,7 +154,8 @@ def test_project_file_declares_keys_in_step_with_settings() -> None:
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     assert project["main"] == "harbor_sso/stack"
     assert (ROOT / project["main"] / "__main__.py").exists()
-    assert not (ROOT / "__main__.py").exists()
+    # the root __main__.py is the plugin's (PulumiPlugin.yaml), not the stack program
+    assert "component_provider_host" in (ROOT / "__main__.py").read_text()
     assert project["stackConfigDir"] == "stacks"
     declared = project["config"]
     for field, info in Settings.model_fields.items():
