@@ -1,0 +1,168 @@
+"""The GitHub workflows: two offline linters from PyPI, and what the workflows promise."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+BIN = Path(sys.executable).parent
+STACKS = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+FILES = sorted(WORKFLOWS.glob("*.yml"))
+CHECK_JSONSCHEMA = (str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows")
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+
+def load(name: str) -> dict[Any, Any]:
+    doc: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
+    doc["on"] = doc.pop(True)  # YAML 1.1 reads the key `on` as true
+    return doc
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = job.get("steps", [])
+    return found
+
+
+def lint(*command: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_the_three_workflows_and_the_stack_steps_exist() -> None:
+    assert [f.name for f in FILES] == ["ci.yml", "deploy-stack.yml", "deploy.yml", "preview.yml"]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_check_jsonschema_accepts_the_workflow(path: Path) -> None:
+    result = lint(
+        str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_offline_finds_nothing() -> None:
+    result = lint(str(BIN / "zizmor"), "--offline", "--no-progress", ".github")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings" in result.stdout + result.stderr
+
+
+def test_the_linters_do_catch_a_bad_workflow(tmp_path: Path) -> None:
+    # Negative control: the two checks above would fail on a careless workflow.
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(
+        "on: pull_request\n"
+        "permissions: write-all\n"
+        "jobs:\n"
+        "  x:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n"
+    )
+    zizmor = lint(str(BIN / "zizmor"), "--offline", "--no-progress", ".github", cwd=tmp_path)
+    assert zizmor.returncode != 0
+    for audit in ("unpinned-uses", "artipacked", "template-injection"):
+        assert audit in zizmor.stdout, audit
+    bad.write_text("on: pull_request\njobs:\n  x:\n    runs-on: ubuntu-latest\n    step: []\n")
+    schema = lint(
+        str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(bad)
+    )
+    assert schema.returncode != 0
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_least_privilege_and_pinned_actions(path: Path) -> None:
+    doc = load(path.name)
+    assert doc["permissions"] == {}, "nothing by default; each job asks for what it needs"
+    for name, job in doc["jobs"].items():
+        assert set(job.get("permissions", {}).values()) <= {"read", "write"}, name
+        assert job["permissions"].get("contents") == "read", name
+        for step in steps(job):
+            uses = step.get("uses")
+            if uses and not uses.startswith("./"):
+                assert PINNED.match(uses), f"{name}: {uses} is not pinned to a commit"
+            if uses and uses.startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+
+
+def test_ci_runs_the_checks_and_plans_every_stack() -> None:
+    doc = load("ci.yml")
+    assert set(doc["on"]) == {"pull_request", "push"}
+    check = doc["jobs"]["check"]
+    assert any(s.get("run") == "./scripts/check" for s in steps(check))  # what .ci/run runs
+    plan = doc["jobs"]["plan"]
+    assert plan["strategy"]["matrix"]["stack"] == ["dev", "staging", "prod"]
+    assert sorted(plan["strategy"]["matrix"]["stack"]) == STACKS
+    assert "${{ matrix.stack }}" in plan["concurrency"]["group"]
+    assert any('harbor-sso plan --stack "$STACK"' in s.get("run", "") for s in steps(plan))
+
+
+def test_preview_comments_on_the_pr_and_skips_without_secrets() -> None:
+    doc = load("preview.yml")
+    assert list(doc["on"]) == ["pull_request"]  # never pull_request_target
+    job = doc["jobs"]["preview"]
+    assert sorted(job["strategy"]["matrix"]["stack"]) == STACKS
+    assert "${{ matrix.stack }}" in job["concurrency"]["group"]
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    names = [s.get("name") or s.get("uses") for s in steps(job)]
+    install = names.index("install the project into .venv")
+    preview = names.index("pulumi preview --diff")
+    assert install < preview, "the action installs no Python dependencies itself"
+    action = steps(job)[preview]
+    assert action["uses"].startswith("pulumi/actions@")
+    assert action["with"]["command"] == "preview"
+    assert action["with"]["diff"] is True and action["with"]["comment-on-pr"] is True
+    assert action["if"] == "steps.credentials.outputs.ready == 'true'"
+    check = steps(job)[names.index("check credentials")]["run"]
+    assert "::notice title=preview skipped::" in check and "offline plan" in check
+    plan = steps(job)[names.index("offline plan")]
+    assert "if" not in plan, "the offline plan runs with or without secrets"
+
+
+def test_deploy_goes_dev_then_staging_on_main_and_prod_on_a_tag() -> None:
+    doc = load("deploy.yml")
+    assert doc["on"] == {"push": {"branches": ["main"], "tags": ["v*"]}}
+    jobs = doc["jobs"]
+    assert {name: job["with"]["stack"] for name, job in jobs.items()} == {
+        "dev": "dev",
+        "staging": "staging",
+        "prod": "prod",
+    }
+    assert jobs["dev"]["if"] == "github.ref_type == 'branch'"
+    assert jobs["staging"]["needs"] == "dev"
+    assert jobs["prod"]["if"] == "github.ref_type == 'tag'"
+    assert {job["uses"] for job in jobs.values()} == {"./.github/workflows/deploy-stack.yml"}
+
+
+def test_each_stack_deploys_behind_its_environment_then_verifies() -> None:
+    doc = load("deploy-stack.yml")
+    assert list(doc["on"]) == ["workflow_call"]
+    job = doc["jobs"]["up"]
+    assert job["environment"] == "${{ inputs.stack }}"  # prod's reviewers gate it
+    assert job["concurrency"] == {
+        "group": "deploy-${{ inputs.stack }}",
+        "cancel-in-progress": False,
+    }
+    names = [s.get("name") for s in steps(job)]
+    assert names.index("install the project into .venv") < names.index("pulumi up")
+    assert names.index("pulumi up") + 1 == names.index("harbor-sso verify")
+    up = steps(job)[names.index("pulumi up")]
+    assert up["with"]["command"] == "up"
+    verify = steps(job)[names.index("harbor-sso verify")]
+    assert verify["run"] == '.venv/bin/harbor-sso verify --stack "$STACK"'
+
+
+def test_a_relaxed_zizmor_rule_says_why() -> None:
+    text = (ROOT / ".github" / "zizmor.yml").read_text()
+    for rule in yaml.safe_load(text)["rules"]:
+        block = text.split(f"\n  {rule}:\n", 1)[1].split("\n  \\S", 1)[0]
+        reason = " ".join(line.strip(" #") for line in block.splitlines() if "#" in line)
+        assert len(reason) > 40, f"{rule}: relaxed without a reason"
