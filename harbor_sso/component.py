@@ -64,6 +64,8 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         # Validate before registering anything: a bad argument leaves nothing half-applied.
+        # Any mapping will do: the provider host hands other languages' arguments over
+        # as a plain dict (tests/test_schema.py).
         resolved = resolve(args)
         super().__init__(TYPE_TOKEN, name, {}, opts)
         if "offline_access" not in resolved.known.scopes:
