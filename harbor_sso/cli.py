@@ -5,12 +5,25 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .verify import Expected
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+
+
+def _invalid(exc: Exception, rename: Callable[[str], str] = str) -> int:
+    """Report a bad configuration or project (one line per problem); the exit status."""
+    from .settings import ConfigError
+
+    lines = exc.lines(rename) if isinstance(exc, ConfigError) else [str(exc)]
+    for line in lines:
+        print(f"error: {line}", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -18,18 +31,13 @@ def _plan(args: argparse.Namespace) -> int:
 
     try:
         result = plan(read_stack(Path(args.project_dir), args.stack))
-    except ConfigError as exc:
-        for line in exc.lines():
-            print(f"error: {line}", file=sys.stderr)
-        return EXIT_INVALID
-    except ProjectError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+    except (ConfigError, ProjectError) as exc:
+        return _invalid(exc)
     sys.stdout.write(render_json(result) if args.json else render_text(result))
     return 0
 
 
-def _expected(args: argparse.Namespace) -> Any:
+def _expected(args: argparse.Namespace) -> Expected:
     """The expectation from a stack file, or from the URLs given on the command line."""
     from .settings import validate
     from .verify import Expected
@@ -59,15 +67,9 @@ def _verify(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     try:
         expected = _expected(args)
-    except ConfigError as exc:
-        for line in exc.lines(
-            lambda field: field if args.stack else f"--{field.replace('_', '-')}"
-        ):
-            print(f"error: {line}", file=sys.stderr)
-        return EXIT_INVALID
-    except ProjectError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+    except (ConfigError, ProjectError) as exc:
+        # a stack's problems are named by config key already; the command line's by flag
+        return _invalid(exc, str if args.stack else lambda f: "--" + f.replace("_", "-"))
     checks = verify(expected, http_fetch(timeout=args.timeout))
     for line in report(checks):
         print(line, flush=True)

@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from email.message import Message
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -67,7 +68,8 @@ class Check:
 @dataclass(frozen=True)
 class Response:
     status: int
-    headers: dict[str, str]
+    headers: Message
+    """Case-insensitive, as HTTP header names are."""
     body: bytes
 
 
@@ -90,19 +92,11 @@ def http_fetch(timeout: float = DEFAULT_TIMEOUT, context: ssl.SSLContext | None 
         request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 (http and https only: checked by Settings)
         try:
             with opener.open(request, timeout=timeout) as answer:
-                return Response(answer.status, dict(answer.headers.items()), answer.read())
+                return Response(answer.status, answer.headers, answer.read())
         except urllib.error.HTTPError as answer:  # 3xx and 4xx/5xx arrive here
-            return Response(answer.code, dict(answer.headers.items()), answer.read())
+            return Response(answer.code, answer.headers, answer.read())
 
     return fetch
-
-
-def _json(response: Response) -> dict[str, Any] | None:
-    try:
-        value = json.loads(response.body)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def _get(fetch: Fetch, url: str) -> tuple[Response | None, str]:
@@ -113,19 +107,29 @@ def _get(fetch: Fetch, url: str) -> tuple[Response | None, str]:
         return None, f"GET {url} failed: {reason}"
 
 
+def _get_json(fetch: Fetch, url: str, what: str) -> tuple[dict[str, Any] | None, str]:
+    """The JSON object at ``url``, or why there is none (``what`` names the one expected)."""
+    response, error = _get(fetch, url)
+    if response is None:
+        return None, error
+    try:
+        value = json.loads(response.body) if response.status == 200 else None
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        return None, f"GET {url} answered {response.status} without {what}"
+    return value, ""
+
+
 def check_discovery(fetch: Fetch, expected: Expected) -> tuple[Check, dict[str, Any] | None]:
     name = "authentik discovery issuer"
-    response, error = _get(fetch, expected.discovery_url)
-    if response is None:
-        return Check(name, False, error), None
-    document = _json(response) if response.status == 200 else None
+    document, error = _get_json(
+        fetch,
+        expected.discovery_url,
+        "a discovery document (wrong slug, or the application does not exist)",
+    )
     if document is None:
-        return Check(
-            name,
-            False,
-            f"GET {expected.discovery_url} answered {response.status} without a discovery "
-            "document (wrong slug, or the application does not exist)",
-        ), None
+        return Check(name, False, error), None
     issuer = document.get("issuer")
     if issuer != expected.issuer:
         return Check(
@@ -139,14 +143,9 @@ def check_discovery(fetch: Fetch, expected: Expected) -> tuple[Check, dict[str, 
 
 def check_systeminfo(fetch: Fetch, expected: Expected) -> Check:
     name = "Harbor auth mode"
-    response, error = _get(fetch, expected.systeminfo_url)
-    if response is None:
-        return Check(name, False, error)
-    info = _json(response) if response.status == 200 else None
+    info, error = _get_json(fetch, expected.systeminfo_url, "Harbor's system information")
     if info is None:
-        return Check(
-            name, False, f"GET {expected.systeminfo_url} answered {response.status}, not JSON"
-        )
+        return Check(name, False, error)
     mode = info.get("auth_mode")
     if mode != OIDC_AUTH:
         return Check(name, False, f"auth_mode is {mode!r}, expected {OIDC_AUTH!r}")
@@ -163,7 +162,7 @@ def check_login(fetch: Fetch, expected: Expected, discovery: dict[str, Any] | No
     response, error = _get(fetch, expected.login_url)
     if response is None:
         return [Check("Harbor login redirect", False, error)]
-    location = response.headers.get("Location") or response.headers.get("location")
+    location = response.headers.get("Location")
     if response.status not in (301, 302, 303, 307, 308) or not location:
         return [
             Check(

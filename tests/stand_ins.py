@@ -28,6 +28,8 @@ from urllib.parse import urlencode
 import werkzeug.serving
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from harbor_sso.settings import MANAGED_SCOPES
+
 with warnings.catch_warnings():
     # oidc-provider-mock imports authlib modules that authlib deprecates, and authlib
     # installs an "always" filter for those warnings on import: ours goes in front of it.
@@ -97,9 +99,7 @@ class HarborConfig:
 
     oidc_endpoint: str
     client_id: str
-    scopes: list[str] = field(
-        default_factory=lambda: ["openid", "profile", "email", "offline_access"]
-    )
+    scopes: list[str] = field(default_factory=lambda: list(MANAGED_SCOPES))
     auth_mode: str = "oidc_auth"
     callback: str | None = None
     """Overrides ``<harbor>/c/oidc/callback``, as a wrong ``ext_endpoint`` would."""

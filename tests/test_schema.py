@@ -26,9 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 INPUTS = list(HarborAuthentikSSOArgs.__annotations__)
 
 
+def host() -> ComponentProvider:
+    """What `__main__.py` hosts, without starting a server."""
+    return ComponentProvider([HarborAuthentikSSO], PACKAGE, version="0.0.0")
+
+
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
-    provider = ComponentProvider([HarborAuthentikSSO], PACKAGE, version="0.0.0")
+    provider = host()
     assert provider.schema is not None
     document: dict[str, Any] = json.loads(provider.schema)
     return document
@@ -112,7 +117,7 @@ def test_construct_like_the_provider_host() -> None:
     state: dict[str, Any] = {}
 
     def program() -> None:
-        provider = ComponentProvider([HarborAuthentikSSO], PACKAGE, version="0.0.0")
+        provider = host()
         inputs = {
             "harborUrl": GUIDE["harbor_url"],
             "authentikUrl": GUIDE["authentik_url"],
@@ -143,7 +148,7 @@ def test_construct_like_the_provider_host() -> None:
 
 def test_construct_reports_a_bad_input_by_its_name() -> None:
     def program() -> None:
-        provider = ComponentProvider([HarborAuthentikSSO], PACKAGE, version="0.0.0")
+        provider = host()
         provider.construct("sso", TYPE_TOKEN, {"harborUrl": "x", "authentikUrl": "y"}, None)
 
     mocks = AuthentikHarborMocks()

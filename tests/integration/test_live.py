@@ -22,9 +22,11 @@ from pathlib import Path
 import pytest
 
 from harbor_sso.settings import validate
+from harbor_sso.stack_config import ENVIRONMENT
 from harbor_sso.verify import Expected, report, verify
 
-REQUIRED = ("AUTHENTIK_URL", "AUTHENTIK_TOKEN", "HARBOR_URL", "HARBOR_USERNAME", "HARBOR_PASSWORD")
+# the URLs, then the credentials the stack program itself reads from the environment
+REQUIRED = ("AUTHENTIK_URL", "HARBOR_URL", *ENVIRONMENT.values())
 SLUG = "harbor-sso-live"
 OIDC_NOTE = (
     "note: Harbor stays in OIDC auth mode after destroy, by design: the Harbor provider's "
