@@ -1,18 +1,11 @@
-"""The plugin's entry point (PulumiPlugin.yaml): hosts `HarborAuthentikSSO` for every
-Pulumi language. Python programs import `harbor_sso` directly and never run this."""
+"""The stack program's entry point: `pulumi up` runs this file.
 
-from importlib import metadata
+Pulumi.yaml has no `main:`, so the program directory is the project root
+(pulumi/pulumi pkg/engine/project.go `getPwdMain`), and the pip toolchain fills the
+virtualenv from `requirements.txt` beside this file (sdk/python/toolchain/pip.go
+`InstallDependencies`). tests/engine/test_replay.py replays both steps.
+"""
 
-from pulumi.provider.experimental import component_provider_host
+from harbor_sso.stack.program import main
 
-from harbor_sso.component import PACKAGE, HarborAuthentikSSO
-
-
-def main() -> None:
-    component_provider_host(
-        [HarborAuthentikSSO], name=PACKAGE, version=metadata.version("harbor-sso")
-    )
-
-
-if __name__ == "__main__":
-    main()
+main()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_authentik as authentik
 
+from ._inputs import optional
 from .lookups import AuthentikLookups
 from .settings import Resolved
 
@@ -20,11 +20,6 @@ class AuthentikSide:
     application: authentik.Application
     scope_mappings: list[authentik.PropertyMappingProviderScope]
     bindings: list[authentik.PolicyBinding]
-
-
-def optional(pairs: dict[str, Any]) -> dict[str, Any]:
-    """Drop unset values, so authentik's own defaults apply and the inputs stay minimal."""
-    return {k: v for k, v in pairs.items() if v is not None}
 
 
 def build_authentik(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumiverse_harbor as harbor
 
-from .authentik_side import optional
+from ._inputs import optional
 from .settings import Resolved
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, cast
 
 import pulumi
@@ -11,50 +10,9 @@ import pytest
 
 from harbor_sso import HarborAuthentikSSO, HarborAuthentikSSOArgs
 from harbor_sso.component import OUTPUTS
-from harbor_sso.mocks import (
-    SECRET_SIG,
-    SIG_KEY,
-    AuthentikHarborMocks,
-    Exported,
-    Registered,
-    mock_engine,
-    run_program,
-)
+from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 
-GUIDE: HarborAuthentikSSOArgs = {
-    "harbor_url": "https://harbor.company",
-    "authentik_url": "https://authentik.company",
-}
-"""The seed guide's hosts: the minimal arguments."""
-
-
-def is_secret_input(value: Any) -> bool:
-    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
-
-
-def unwrap(value: Any) -> Any:
-    return value["value"] if is_secret_input(value) else value
-
-
-@dataclass
-class Run:
-    mocks: AuthentikHarborMocks
-    outputs: dict[str, Exported]
-
-    def all(self, kind: str) -> list[Registered]:
-        """Registered resources whose type token ends with ``kind`` (e.g. 'Application')."""
-        return [r for r in self.mocks.resources if r.type.endswith(":" + kind)]
-
-    def one(self, kind: str) -> Registered:
-        found = self.all(kind)
-        assert len(found) == 1, f"{len(found)} {kind} resources"
-        return found[0]
-
-    def invokes(self, kind: str) -> list[Any]:
-        return [i for i in self.mocks.invokes if i.token.endswith(":" + kind)]
-
-    def value(self, output: str) -> Any:
-        return self.outputs[output].value
+from .support import GUIDE, Run
 
 
 @pytest.fixture

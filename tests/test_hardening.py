@@ -9,11 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harbor_sso import ConfigError, HarborAuthentikSSO, HarborAuthentikSSOArgs
-from harbor_sso.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.settings import ARGUMENTS, validate
-from harbor_sso.stack_config import ARGUMENT_KEYS, PROGRAM_KEYS, load
-
-from .conftest import GUIDE, Run, unwrap
+from harbor_sso.stack.config import ARGUMENT_KEYS, PROGRAM_KEYS, load
+from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
+from tests.support import GUIDE, Run, unwrap
 
 SCALARS = st.one_of(
     st.none(),
@@ -114,8 +113,8 @@ def test_same_arguments_same_inputs() -> None:
 
 
 def test_tls_is_verified_by_default_on_both_providers() -> None:
-    from harbor_sso.plan import plan, read_stack
-    from tests.test_plan import ROOT
+    from harbor_sso.tools.plan import plan, read_stack
+    from tests.support import ROOT
 
     for stack in ("dev", "staging", "prod"):
         result = plan(read_stack(ROOT, stack))
@@ -129,7 +128,7 @@ def test_tls_is_verified_by_default_on_both_providers() -> None:
 
 
 def test_a_stack_opts_out_of_tls_explicitly() -> None:
-    from harbor_sso.program import main
+    from harbor_sso.stack.program import main
 
     config = {
         "harbor-sso:harborUrl": "https://harbor.company",

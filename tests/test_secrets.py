@@ -12,15 +12,13 @@ import pulumi
 import pytest
 import yaml
 
-from harbor_sso.cli import main
-from harbor_sso.mocks import AuthentikHarborMocks, mock_engine, run_program
-from harbor_sso.program import main as stack_main
 from harbor_sso.settings import ConfigError, check_client_secret, resolve
-from harbor_sso.stack_config import load
+from harbor_sso.stack.config import load
+from harbor_sso.stack.program import main as stack_main
+from harbor_sso.tools.cli import main
+from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
+from tests.support import GUIDE, ROOT, Run, is_secret_input
 
-from .conftest import GUIDE, Run, is_secret_input
-
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "ak-token-0123456789-SENTINEL"
 PASSWORD = "harbor-pass-SENTINEL-42"
 GIVEN = "client-secret-SENTINEL-xyz"

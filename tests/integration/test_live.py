@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from harbor_sso.settings import validate
-from harbor_sso.stack_config import ENVIRONMENT
-from harbor_sso.verify import Expected, report, verify
+from harbor_sso.stack.config import ENVIRONMENT
+from harbor_sso.tools.verify import Expected, report, verify
 
 # the URLs, then the credentials the stack program itself reads from the environment
 REQUIRED = ("AUTHENTIK_URL", "HARBOR_URL", *ENVIRONMENT.values())
@@ -67,7 +67,7 @@ REASON = why_not_live(os.environ)
 def stack(tmp_path: Path) -> Iterator[object]:
     from pulumi import automation as auto
 
-    from harbor_sso import program
+    from harbor_sso.stack import program
 
     backend = tmp_path / "state"
     backend.mkdir()

@@ -14,9 +14,8 @@ import pulumiverse_harbor as harbor
 import pytest
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
-from harbor_sso.mocks import AuthentikHarborMocks, run_program, stable_uuid
-
-from .conftest import GUIDE, Run, is_secret_input, unwrap
+from harbor_sso.tools.mocks import AuthentikHarborMocks, run_program, stable_uuid
+from tests.support import GUIDE, Run, is_secret_input, unwrap
 
 Deploy = Callable[..., Run]
 MANAGED = "goauthentik.io/providers/oauth2/scope-"

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .settings import (
+from ..settings import (
     SECRET_FIELDS,
     ConfigError,
     Problem,

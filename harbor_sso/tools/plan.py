@@ -18,11 +18,11 @@ from typing import Any
 
 import yaml
 
-from . import program
+from ..settings import ConfigError
+from ..stack import program
+from ..stack.config import ENVIRONMENT as CREDENTIAL_KEYS
+from ..stack.config import SECRET_KEYS, load
 from .mocks import SECRET_SIG, SIG_KEY, AuthentikHarborMocks, mock_engine, run_program
-from .settings import ConfigError
-from .stack_config import ENVIRONMENT as CREDENTIAL_KEYS
-from .stack_config import SECRET_KEYS, load
 
 MASK = "[secret]"
 ENCRYPTED_STAND_IN = "encrypted-stack-value"  # what the program sees for a `secure:` value
@@ -101,7 +101,7 @@ def plan(files: StackFiles) -> dict[str, Any]:
     """
     load(files.config, files.secret_keys)  # fail fast, with every problem at once
     mocks = AuthentikHarborMocks(permissive=True)
-    warnings = logging.getLogger("harbor_sso.plan")
+    warnings = logging.getLogger("harbor_sso.tools.plan")
     with mock_engine(
         mocks,
         project=files.project,

@@ -18,7 +18,7 @@ EXIT_INVALID = 2
 
 def _invalid(exc: Exception, rename: Callable[[str], str] = str) -> int:
     """Report a bad configuration or project (one line per problem); the exit status."""
-    from .settings import ConfigError
+    from ..settings import ConfigError
 
     lines = exc.lines(rename) if isinstance(exc, ConfigError) else [str(exc)]
     for line in lines:
@@ -39,12 +39,12 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _expected(args: argparse.Namespace) -> Expected:
     """The expectation from a stack file, or from the URLs given on the command line."""
-    from .settings import validate
+    from ..settings import validate
     from .verify import Expected
 
     if args.stack:
+        from ..stack.config import load
         from .plan import read_stack
-        from .stack_config import load
 
         files = read_stack(Path(args.project_dir), args.stack)
         return Expected.from_settings(load(files.config, files.secret_keys).settings)

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from harbor_sso.cli import main
 from harbor_sso.settings import Settings, validate
-from harbor_sso.verify import Check, Expected, http_fetch, verify
+from harbor_sso.tools.cli import main
+from harbor_sso.tools.verify import Check, Expected, http_fetch, verify
 
 from .stand_ins import Authentik, Harbor, HarborConfig, authentik_stand_in, harbor_stand_in
 

@@ -14,10 +14,10 @@ import pulumi_authentik as authentik
 import pulumiverse_harbor as harbor
 from pulumi.runtime import config as runtime_config
 
-from .args import HarborAuthentikSSOArgs
-from .component import OUTPUTS, HarborAuthentikSSO
-from .settings import ConfigError
-from .stack_config import NAMESPACE, StackConfig, load
+from ..args import HarborAuthentikSSOArgs
+from ..component import OUTPUTS, HarborAuthentikSSO
+from ..settings import ConfigError
+from .config import NAMESPACE, StackConfig, load
 
 
 def current_config() -> tuple[dict[str, str], frozenset[str]]:

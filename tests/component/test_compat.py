@@ -8,7 +8,7 @@ from packaging.version import Version
 from pulumi.runtime import settings
 
 from harbor_sso import _compat
-from harbor_sso.mocks import AuthentikHarborMocks, mock_engine, run_program
+from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 
 
 def _pulumi_version() -> Version:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -17,12 +16,11 @@ from pulumi.provider.experimental.component import ComponentProvider
 
 from harbor_sso import HarborAuthentikSSO, HarborAuthentikSSOArgs
 from harbor_sso.component import OUTPUTS, PACKAGE, TYPE_TOKEN
-from harbor_sso.mocks import AuthentikHarborMocks, mock_engine, run_program
-from harbor_sso.stack_config import camel
+from harbor_sso.stack.config import camel
+from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
+from tests.support import GUIDE, ROOT, is_secret_input
 
-from .conftest import GUIDE, is_secret_input
-
-ROOT = Path(__file__).resolve().parent.parent
+PLUGIN = ROOT / "plugin"
 INPUTS = list(HarborAuthentikSSOArgs.__annotations__)
 
 
@@ -45,19 +43,19 @@ def resource(schema: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def test_the_plugin_manifest_is_python_beside_pyproject() -> None:
-    manifest = yaml.safe_load((ROOT / "PulumiPlugin.yaml").read_text())
+def test_the_plugin_manifest_is_python_and_installs_the_library() -> None:
+    manifest = yaml.safe_load((PLUGIN / "PulumiPlugin.yaml").read_text())
     assert manifest["runtime"]["name"] == "python"
-    assert (ROOT / "pyproject.toml").is_file()
-    # the plugin's virtualenv gets this package and its dependencies
-    lines = (ROOT / "requirements.txt").read_text().splitlines()
-    assert [line for line in lines if not line.startswith("#")] == ["-e ."]
+    # the plugin's virtualenv gets the library from the repository root (pyproject.toml)
+    lines = (PLUGIN / "requirements.txt").read_text().splitlines()
+    assert [line for line in lines if not line.startswith("#")] == [".."]
+    assert (PLUGIN / ".." / "pyproject.toml").is_file()
 
 
 def test_the_entry_point_hosts_the_component_under_the_type_token(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    spec = importlib.util.spec_from_file_location("plugin_main", ROOT / "__main__.py")
+    spec = importlib.util.spec_from_file_location("plugin_main", PLUGIN / "__main__.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # not as __main__: defines main() only

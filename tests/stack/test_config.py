@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harbor_sso.settings import ConfigError
-from harbor_sso.stack_config import load
+from harbor_sso.stack.config import load
 
 BASE = {
     "harbor-sso:harborUrl": "https://harbor.company",

@@ -23,7 +23,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from .settings import Settings
+from ..settings import Settings
 
 SYSTEMINFO_PATH = "/api/v2.0/systeminfo"
 OIDC_AUTH = "oidc_auth"

@@ -1,0 +1,1 @@
+"""The stack program: stack config in, the component with explicit providers out."""

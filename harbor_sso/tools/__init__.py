@@ -1,0 +1,1 @@
+"""Offline tools: `harbor-sso plan`, `harbor-sso verify`, and the mock engine they share."""
