@@ -323,7 +323,8 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _problems(exc: ValidationError) -> list[Problem]:
+def _problems(exc: ValidationError, hidden: frozenset[str] = frozenset()) -> list[Problem]:
+    """One problem per pydantic error; values of ``hidden`` fields (secret) never shown."""
     problems: list[Problem] = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -336,15 +337,19 @@ def _problems(exc: ValidationError) -> list[Problem]:
             problems.append((field, "is required"))
             continue
         message = err["msg"].removeprefix("Value error, ")
-        problems.append((field, f"{message}; got {_show(err['input'])}"))
+        if loc and loc[0] in hidden:
+            problems.append((field, message))
+        else:
+            problems.append((field, f"{message}; got {_show(err['input'])}"))
     return problems
 
 
-def validate(args: Mapping[str, Any]) -> Settings:
+def validate(args: Mapping[str, Any], hidden: frozenset[str] = frozenset()) -> Settings:
     """Validate plain arguments; raises :class:`ConfigError` naming every bad argument.
 
     ``None`` means "use the default", as for an absent key. ``client_secret`` is checked
-    by :func:`check_client_secret`, never here.
+    by :func:`check_client_secret`, never here. The values of ``hidden`` arguments (given
+    as secrets) are never shown in a message.
     """
     if not isinstance(args, Mapping):
         raise ConfigError([("arguments", f"must be a mapping; got {type(args).__name__}")])
@@ -355,7 +360,7 @@ def validate(args: Mapping[str, Any]) -> Settings:
     try:
         return Settings.model_validate(given)
     except ValidationError as exc:
-        raise ConfigError(_problems(exc)) from None
+        raise ConfigError(_problems(exc, hidden)) from None
 
 
 def check_client_secret(value: Any) -> None:
@@ -370,8 +375,9 @@ def check_client_secret(value: Any) -> None:
         raise ConfigError([("client_secret", f"must be at most {CLIENT_ID_MAX} characters")])
 
 
-def _stand_in(field: str) -> Any:
-    """A valid value for a field that is still an Output, to check the others now."""
+def stand_in(field: str) -> Any:
+    """A valid value for a field not known yet (an Output, an encrypted config value), so
+    that the others can be checked now."""
     if field in ("harbor_url", "authentik_url"):
         return "https://deferred.invalid"
     default = Settings.model_fields[field].default
@@ -412,8 +418,12 @@ def resolve(args: Mapping[str, Any]) -> Resolved:
     if problems:
         raise ConfigError(problems)
     plain = {k: v for k, v in args.items() if k not in deferred}
-    known = validate({**plain, **{k: _stand_in(k) for k in deferred}})
+    known = validate({**plain, **{k: stand_in(k) for k in deferred}})
     if not deferred:
         return Resolved(known)
-    later = pulumi.Output.all(**deferred).apply(lambda values: validate({**plain, **values}))
+    # An Output may be secret, and that is not known here: never show a deferred value.
+    hidden = frozenset(deferred)
+    later = pulumi.Output.all(**deferred).apply(
+        lambda values: validate({**plain, **values}, hidden)
+    )
     return Resolved(known, later)

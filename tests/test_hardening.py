@@ -113,7 +113,8 @@ def test_same_arguments_same_inputs() -> None:
 
 
 def test_tls_is_verified_by_default_on_both_providers() -> None:
-    from harbor_sso.tools.plan import plan, read_stack
+    from harbor_sso.tools.plan import plan
+    from harbor_sso.tools.stackfile import read_stack
     from tests.support import ROOT
 
     for stack in ("dev", "staging", "prod"):

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..settings import (
+    PLAIN_FIELDS,
     SECRET_FIELDS,
     ConfigError,
     Problem,
     Settings,
     check_client_secret,
+    stand_in,
     validate,
 )
 
@@ -72,6 +74,8 @@ class StackConfig:
     args: dict[str, Any]
     """The component's arguments (client_secret included when configured)."""
     settings: Settings
+    secret_args: frozenset[str]
+    """Arguments whose config value is secret: the program passes them as secrets."""
     credentials: dict[str, str] = field(repr=False)
     """authentikToken, harborUsername, harborPassword, from config or the environment."""
     authentik_api_url: str = ""
@@ -81,11 +85,34 @@ class StackConfig:
     protect: bool = False
 
 
-def _parse_bool(key: str, raw: str, problems: list[Problem]) -> bool | None:
-    if raw in ("true", "false"):
-        return raw == "true"
-    problems.append((key, f"must be true or false; got {raw!r}"))
+def _parse_bool(key: str, raw: str, problems: list[Problem], shown: str) -> bool | None:
+    # As pulumi's `Config.get_bool` (sdk/python/lib/pulumi/config.py `_get_bool`).
+    if raw in ("true", "True", "false", "False"):
+        return raw in ("true", "True")
+    problems.append((key, f"must be true or false; got {shown}"))
     return None
+
+
+ENCRYPTED_PLACEHOLDER: Final = "encrypted-stack-value"
+"""What offline tools hand the program for an encrypted credential or client secret."""
+
+
+def placeholder(key: str) -> str:
+    """A valid value for config ``key`` (camelCase) whose real value is encrypted, so an
+    offline run checks everything else and never the ciphertext."""
+    if key in PROGRAM_BOOL_KEYS:
+        return "false"
+    if key in ("authentikApiUrl", "harborApiUrl"):
+        return str(stand_in("harbor_url"))
+    argument = ARGUMENT_KEYS.get(key)
+    if argument is None or argument in SECRET_FIELDS:
+        return ENCRYPTED_PLACEHOLDER
+    value = stand_in(argument)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return json.dumps(list(value))
+    return str(value)
 
 
 def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -> StackConfig:
@@ -97,17 +124,22 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
     problems: list[Problem] = []
     args: dict[str, Any] = {}
     program: dict[str, str] = {}
+    secret_args: set[str] = set()
+    shown_as: dict[str, str] = {}
     for full_key, raw in sorted(config.items()):
         namespace, _, key = full_key.partition(":")
         if namespace != NAMESPACE:
             continue  # other namespaces (providers' own config) are not ours
-        shown = "[secret]" if full_key in secret_keys or key in SECRET_KEYS else repr(raw)
+        secret = full_key in secret_keys or key in SECRET_KEYS
+        shown = shown_as[key] = "[secret]" if secret else repr(raw)
         if key in PROGRAM_KEYS:
             program[key] = raw
         elif key not in ARGUMENT_KEYS:
             problems.append((full_key, "unknown config key (a typo?)"))
+        elif secret and ARGUMENT_KEYS[key] in PLAIN_FIELDS:
+            problems.append((full_key, "must not be encrypted: it decides which resources exist"))
         elif (argument := ARGUMENT_KEYS[key]) in BOOL_FIELDS:
-            args[argument] = _parse_bool(full_key, raw, problems)
+            args[argument] = _parse_bool(full_key, raw, problems, shown)
         elif argument in JSON_FIELDS:
             try:
                 args[argument] = json.loads(raw)
@@ -117,6 +149,8 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
                 )
         else:
             args[argument] = raw
+        if secret and key in ARGUMENT_KEYS:
+            secret_args.add(ARGUMENT_KEYS[key])
 
     credentials = {
         key: value
@@ -132,7 +166,9 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
             )
         )
     flags = {
-        key: _parse_bool(f"{NAMESPACE}:{key}", program.get(key, "false"), problems)
+        key: _parse_bool(
+            f"{NAMESPACE}:{key}", program.get(key, "false"), problems, shown_as.get(key, "")
+        )
         for key in sorted(PROGRAM_BOOL_KEYS)
     }
     settings = None
@@ -141,13 +177,14 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
     except ConfigError as exc:
         problems += exc.renamed(config_key)
     try:
-        settings = validate(args)
+        settings = validate(args, frozenset(secret_args))
     except ConfigError as exc:
         problems += exc.renamed(config_key)
     for key in ("authentikApiUrl", "harborApiUrl"):
         if key in program:
             try:
-                validate({"harbor_url": program[key], "authentik_url": program[key]})
+                hide = frozenset({"harbor_url"} if f"{NAMESPACE}:{key}" in secret_keys else ())
+                validate({"harbor_url": program[key], "authentik_url": program[key]}, hide)
             except ConfigError as exc:
                 problems.append((f"{NAMESPACE}:{key}", exc.problems[0][1]))
     if problems or settings is None:
@@ -156,6 +193,7 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
     return StackConfig(
         args=args,
         settings=settings,
+        secret_args=frozenset(secret_args),
         credentials=credentials,
         authentik_api_url=program.get("authentikApiUrl", settings.authentik_url),
         harbor_api_url=program.get("harborApiUrl", settings.harbor_url),

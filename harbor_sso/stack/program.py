@@ -1,7 +1,7 @@
 """The stack program: config -> explicit providers -> the component -> exports.
 
-Run by ``pulumi up`` (Pulumi.yaml ``main: harbor_sso/stack``) and, under the mock
-engine, by ``harbor-sso plan``.
+Run by ``pulumi up`` (through the root ``__main__.py``) and, under the mock engine, by
+``harbor-sso plan``.
 """
 
 from __future__ import annotations
@@ -48,12 +48,15 @@ def build(cfg: StackConfig) -> HarborAuthentikSSO:
         # The SDK's own default is insecure=True (TLS off): always say it.
         insecure=cfg.harbor_insecure,
     )
-    args: Mapping[str, Any] = cfg.args
-    if "client_secret" in args:
-        args = {**args, "client_secret": pulumi.Output.secret(args["client_secret"])}
+    # Encrypted config stays secret in state: the component gets those values as secrets.
+    secret = cfg.secret_args | {"client_secret"}
+    args: Mapping[str, Any] = {
+        key: pulumi.Output.secret(value) if key in secret else value
+        for key, value in cfg.args.items()
+    }
     return HarborAuthentikSSO(
         NAMESPACE,
-        cast(HarborAuthentikSSOArgs, args),  # validated by stack_config.load
+        cast(HarborAuthentikSSOArgs, args),  # validated by config.load
         pulumi.ResourceOptions(
             providers={"authentik": authentik_provider, "harbor": harbor_provider},
             protect=cfg.protect,

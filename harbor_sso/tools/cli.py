@@ -27,7 +27,9 @@ def _invalid(exc: Exception, rename: Callable[[str], str] = str) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from .plan import ConfigError, ProjectError, plan, read_stack, render_json, render_text
+    from ..settings import ConfigError
+    from .plan import plan, render_json, render_text
+    from .stackfile import ProjectError, read_stack
 
     try:
         result = plan(read_stack(Path(args.project_dir), args.stack))
@@ -38,16 +40,12 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _expected(args: argparse.Namespace) -> Expected:
-    """The expectation from a stack file, or from the URLs given on the command line."""
+    """The expectation from a stack file (flags given beside it win), or from the flags."""
+    import json
+
     from ..settings import validate
-    from .verify import Expected
+    from .verify import EXPECTATION_FIELDS, Expected
 
-    if args.stack:
-        from ..stack.config import load
-        from .plan import read_stack
-
-        files = read_stack(Path(args.project_dir), args.stack)
-        return Expected.from_settings(load(files.config, files.secret_keys).settings)
     given = {
         "harbor_url": args.harbor_url,
         "authentik_url": args.authentik_url,
@@ -55,11 +53,42 @@ def _expected(args: argparse.Namespace) -> Expected:
         "client_id": args.client_id,
         "scopes": args.scopes.split(",") if args.scopes else None,
     }
-    return Expected.from_settings(validate({k: v for k, v in given.items() if v is not None}))
+    given = {k: v for k, v in given.items() if v is not None}
+    if not args.stack:
+        return Expected.from_settings(validate(given))
+
+    from ..stack.config import config_key, load
+    from .plan import program_config
+    from .stackfile import ProjectError, read_stack
+
+    config = program_config(read_stack(Path(args.project_dir), args.stack))
+    values = dict(config.values)
+    for argument, value in given.items():
+        values[config_key(argument)] = json.dumps(value) if isinstance(value, list) else value
+    # An encrypted value is never compared through its stand-in: ask for it instead.
+    unknown = [
+        key
+        for argument in sorted(EXPECTATION_FIELDS)
+        if (key := config_key(argument)) in config.deferred and argument not in given
+    ]
+    if unknown:
+        flags = {"extra_scope_mappings": "the decrypted stack (pulumi config)"}
+        raise ProjectError(
+            "encrypted in the stack file, so verify cannot know "
+            + ", ".join(unknown)
+            + ": give "
+            + ", ".join(
+                flags.get(a, "--" + a.replace("_", "-"))
+                for a in sorted(EXPECTATION_FIELDS)
+                if config_key(a) in unknown
+            )
+        )
+    return Expected.from_settings(load(values, config.secret_keys).settings)
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .plan import ConfigError, ProjectError
+    from ..settings import ConfigError
+    from .stackfile import ProjectError
     from .verify import http_fetch, report, verify
 
     if not args.stack and not (args.harbor_url and args.authentik_url):

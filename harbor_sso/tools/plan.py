@@ -1,10 +1,11 @@
 """``harbor-sso plan``: what ``pulumi up`` would create for a stack, offline.
 
-It reads ``Pulumi.yaml`` and the stack file the way Pulumi does (project defaults, then
-stack values), runs the real stack program under the SDK's mock engine with
-deterministic stand-ins for the authentik look-ups, and prints every resource with its
-inputs. It needs no Pulumi CLI, no credentials and no network. Encrypted stack values
-are never decrypted: they, and every secret input, print as ``[secret]``.
+It reads ``Pulumi.yaml`` and the stack file as the engine does (:mod:`.stackfile`),
+runs the real stack program under the SDK's mock engine with deterministic stand-ins
+for the authentik look-ups, and prints every resource with its inputs. It needs no
+Pulumi CLI, no credentials and no network. Encrypted stack values are never decrypted
+nor validated: the program gets a valid stand-in, marked secret, and they and every
+secret input print as ``[secret]``.
 """
 
 from __future__ import annotations
@@ -13,75 +14,47 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..settings import ConfigError
 from ..stack import program
 from ..stack.config import ENVIRONMENT as CREDENTIAL_KEYS
-from ..stack.config import SECRET_KEYS, load
+from ..stack.config import NAMESPACE, SECRET_KEYS, load, placeholder
 from .mocks import SECRET_SIG, SIG_KEY, AuthentikHarborMocks, mock_engine, run_program
+from .stackfile import ProjectError, StackFiles
 
 MASK = "[secret]"
-ENCRYPTED_STAND_IN = "encrypted-stack-value"  # what the program sees for a `secure:` value
-
-
-class ProjectError(Exception):
-    """The project or stack file is missing or unreadable."""
 
 
 @dataclass(frozen=True)
-class StackFiles:
-    project: str
-    stack: str
-    config: dict[str, str]
+class ProgramConfig:
+    """The config an offline run hands the stack program."""
+
+    values: dict[str, str]
     secret_keys: frozenset[str]
+    deferred: tuple[str, ...]
+    """Encrypted keys of ours, checked only at deploy, where the program decrypts them."""
 
 
-def _as_config_string(value: Any) -> str:
-    """Pulumi keeps top-level config values as strings; structures as JSON."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value)
-
-
-def read_stack(project_dir: Path, stack: str) -> StackFiles:
-    """Project defaults overlaid by the stack's values, as the Pulumi CLI merges them."""
-    project_file = project_dir / "Pulumi.yaml"
-    try:
-        project = yaml.safe_load(project_file.read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProjectError(f"cannot read {project_file}: {exc}") from None
-    name = str(project.get("name", ""))
-    stack_file = project_dir / project.get("stackConfigDir", ".") / f"Pulumi.{stack}.yaml"
-    try:
-        stack_doc = yaml.safe_load(stack_file.read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProjectError(f"cannot read {stack_file}: {exc}") from None
-
-    config: dict[str, str] = {}
-    for key, decl in (project.get("config") or {}).items():
-        full = key if ":" in key else f"{name}:{key}"
-        if isinstance(decl, Mapping) and "default" in decl:
-            config[full] = _as_config_string(decl["default"])
-    secret_keys: set[str] = set()
-    for key, value in (stack_doc.get("config") or {}).items():
-        full = key if ":" in key else f"{name}:{key}"
-        if isinstance(value, Mapping) and set(value) == {"secure"}:
-            config[full] = ENCRYPTED_STAND_IN
-            secret_keys.add(full)
-        else:
-            config[full] = _as_config_string(value)
-    # No credentials offline: secret stand-ins, which also shadow any in the environment.
+def program_config(files: StackFiles) -> ProgramConfig:
+    """Stand-ins for what only a deploy has: decrypted values and credentials."""
+    values = dict(files.config)
+    secret = set(files.encrypted)
+    deferred = []
+    for full in sorted(files.encrypted):
+        namespace, _, key = full.partition(":")
+        if namespace == NAMESPACE:
+            values[full] = placeholder(key)
+            if key not in SECRET_KEYS:
+                deferred.append(full)
+    # No credentials offline: stand-ins, which also shadow any in the environment.
     for key, env in CREDENTIAL_KEYS.items():
-        full = f"{name}:{key}"
-        if full not in config:
-            config[full] = f"<{env}>" if key not in SECRET_KEYS else ENCRYPTED_STAND_IN
+        full = f"{NAMESPACE}:{key}"
+        if full not in values:
+            values[full] = placeholder(key) if key in SECRET_KEYS else f"<{env}>"
             if key in SECRET_KEYS:
-                secret_keys.add(full)
-    return StackFiles(name, stack, config, frozenset(secret_keys))
+                secret.add(full)
+    return ProgramConfig(values, frozenset(secret), tuple(deferred))
 
 
 def _mask(value: Any) -> Any:
@@ -99,15 +72,16 @@ def plan(files: StackFiles) -> dict[str, Any]:
 
     Raises :class:`ConfigError` (problems named by config key) before running anything.
     """
-    load(files.config, files.secret_keys)  # fail fast, with every problem at once
+    config = program_config(files)
+    load(config.values, config.secret_keys)  # fail fast, with every problem at once
     mocks = AuthentikHarborMocks(permissive=True)
     warnings = logging.getLogger("harbor_sso.tools.plan")
     with mock_engine(
         mocks,
         project=files.project,
         stack=files.stack,
-        config=files.config,
-        secret_keys=files.secret_keys,
+        config=config.values,
+        secret_keys=config.secret_keys,
         logger=warnings,
     ):
         exports = run_program(program.main)
@@ -128,6 +102,7 @@ def plan(files: StackFiles) -> dict[str, Any]:
         "stack": files.stack,
         "resources": resources,
         "outputs": outputs,
+        "deferred": list(config.deferred),
         "note": "authentik look-ups (flows, key pair, scope mappings, groups) are offline "
         "stand-ins; IDs are placeholders",
     }
@@ -138,8 +113,14 @@ def render_text(result: Mapping[str, Any]) -> str:
         f"Plan for stack {result['stack']} (project {result['project']}): "
         f"{len(result['resources'])} resources to create",
         f"({result['note']})",
-        "",
     ]
+    if result["deferred"]:
+        lines.append(
+            "(encrypted in the stack file, so checked only at deploy: "
+            + ", ".join(result["deferred"])
+            + ")"
+        )
+    lines.append("")
     for res in result["resources"]:
         lines.append(f"+ {res['type']}  {res['name']}")
         for key, value in sorted(res["inputs"].items()):
@@ -155,4 +136,4 @@ def render_json(result: Mapping[str, Any]) -> str:
     return json.dumps(result, indent=2, sort_keys=True) + "\n"
 
 
-__all__ = ["ConfigError", "ProjectError", "plan", "read_stack", "render_json", "render_text"]
+__all__ = ["ConfigError", "ProjectError", "plan", "program_config", "render_json", "render_text"]

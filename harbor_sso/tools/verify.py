@@ -44,6 +44,7 @@ class Expected:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Expected:
+        """What a deployment of ``settings`` must show (reads :data:`EXPECTATION_FIELDS`)."""
         return cls(
             discovery_url=settings.discovery_url,
             issuer=settings.oidc_endpoint,
@@ -53,6 +54,12 @@ class Expected:
             redirect_uri=settings.redirect_uri,
             scopes=settings.all_scopes,
         )
+
+
+EXPECTATION_FIELDS = frozenset(
+    {"harbor_url", "authentik_url", "slug", "client_id", "scopes", "extra_scope_mappings"}
+)
+"""The arguments :meth:`Expected.from_settings` depends on."""
 
 
 @dataclass(frozen=True)

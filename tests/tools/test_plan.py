@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from harbor_sso.tools.cli import main
-from harbor_sso.tools.plan import plan, read_stack, render_json, render_text
+from harbor_sso.tools.plan import plan, render_json, render_text
+from harbor_sso.tools.stackfile import read_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 STACKS = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
