@@ -80,6 +80,8 @@ class StackConfig:
     """authentikToken, harborUsername, harborPassword, from config or the environment."""
     authentik_api_url: str = ""
     harbor_api_url: str = ""
+    secret_api_urls: frozenset[str] = frozenset()
+    """`authentikApiUrl`/`harborApiUrl` whose value comes from encrypted config."""
     authentik_insecure: bool = False
     harbor_insecure: bool = False
     protect: bool = False
@@ -197,6 +199,14 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
         credentials=credentials,
         authentik_api_url=program.get("authentikApiUrl", settings.authentik_url),
         harbor_api_url=program.get("harborApiUrl", settings.harbor_url),
+        secret_api_urls=frozenset(
+            key
+            for key, source in (
+                ("authentikApiUrl", "authentik_url"),
+                ("harborApiUrl", "harbor_url"),
+            )
+            if (f"{NAMESPACE}:{key}" in secret_keys if key in program else source in secret_args)
+        ),
         authentik_insecure=bool(flags["authentikInsecure"]),
         harbor_insecure=bool(flags["harborInsecure"]),
         protect=bool(flags["protect"]),

@@ -31,18 +31,23 @@ def _secret(value: str | None) -> pulumi.Output[str] | None:
     return None if value is None else pulumi.Output.secret(value)
 
 
+def _url(cfg: StackConfig, key: str, value: str) -> pulumi.Input[str]:
+    """An API URL, secret when it comes from encrypted config."""
+    return pulumi.Output.secret(value) if key in cfg.secret_api_urls else value
+
+
 def build(cfg: StackConfig) -> HarborAuthentikSSO:
     """Explicit providers, TLS verification on unless the stack opts out, then the component."""
     creds = cfg.credentials
     authentik_provider = authentik.Provider(
         "authentik",
-        url=cfg.authentik_api_url,
+        url=_url(cfg, "authentikApiUrl", cfg.authentik_api_url),
         token=_secret(creds.get("authentikToken")),
         insecure=cfg.authentik_insecure,
     )
     harbor_provider = harbor.Provider(
         "harbor",
-        url=cfg.harbor_api_url,
+        url=_url(cfg, "harborApiUrl", cfg.harbor_api_url),
         username=creds.get("harborUsername"),
         password=_secret(creds.get("harborPassword")),
         # The SDK's own default is insecure=True (TLS off): always say it.

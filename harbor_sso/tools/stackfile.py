@@ -179,7 +179,8 @@ def _decode(node: yaml.Node, where: str) -> Any:
             return float(value)
         if {"int": int, "bool": bool, "null": type(None)}.get(kind) is type(value):
             return value
-        raise ProjectError(f"{where}: cannot decode {node.value!r} as {node.tag}")
+        shown = "!!" + kind if node.tag.startswith(_TAG) else node.tag
+        raise ProjectError(f"{where}: cannot decode {node.value!r} as {shown}")
     if isinstance(node, yaml.SequenceNode):
         return [_decode(item, f"{where}[{i}]") for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
@@ -217,7 +218,12 @@ def load_yaml(path: Path) -> Any:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.YAMLError as exc:
         raise ProjectError(f"cannot read {path}: invalid YAML ({_first_line(exc)})") from None
-    return None if node is None else _decode(node, "")
+    if node is None:
+        return None
+    try:
+        return _decode(node, "")
+    except ProjectError as exc:
+        raise ProjectError(f"{path}: {exc}") from None
 
 
 def _first_line(exc: Exception) -> str:
@@ -241,7 +247,8 @@ def _go_float_json(value: float) -> str:
 
 
 def _go_float_v(value: float) -> str:
-    """`fmt.Sprintf("%v", f)`: strconv 'g' with shortest digits, exponent from 1e+21... and 1e-5."""
+    """`fmt.Sprintf("%v", f)`: strconv 'g', shortest digits; %e when the exponent is < -4
+    or >= 6 (strconv/ftoa.go: "if precision was the shortest possible, use precision 6")."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
@@ -251,7 +258,7 @@ def _go_float_v(value: float) -> str:
     sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
     assert isinstance(exponent, int)
     exp = len(digits) + exponent - 1
-    if exp < -4 or exp >= 21:
+    if exp < -4 or exp >= 6:
         mantissa = str(digits[0]) + ("." + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
         return f"{'-' if sign else ''}{mantissa}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
     return format(Decimal(repr(value)).normalize(), "f")

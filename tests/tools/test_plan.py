@@ -154,3 +154,95 @@ def test_text_and_json_render_the_same_plan() -> None:
     assert json.loads(render_json(result)) == result
     for res in result["resources"]:
         assert f"+ {res['type']}  {res['name']}" in render_text(result)
+
+
+def append_dev(project: Path, text: str) -> None:
+    """Write YAML by hand: safe_dump would quote what the engine must resolve."""
+    path = project / "stacks" / "Pulumi.dev.yaml"
+    path.write_text(path.read_text() + text)
+
+
+def test_scalars_reach_the_program_as_the_engine_resolves_them(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # PyYAML made 90 of 1:30 and a date of 2024-01-02 (a crash in --json)
+    append_dev(
+        copy, "  harbor-sso:applicationPublisher: 1:30\n  harbor-sso:applicationIcon: 2024-01-02\n"
+    )
+    code, out, _ = run_cli(
+        "plan", "--stack", "dev", "--project-dir", str(copy), "--json", capsys=capsys
+    )
+    assert code == 0
+    app = next(r for r in json.loads(out)["resources"] if r["type"].endswith(":Application"))
+    assert app["inputs"]["metaPublisher"] == "1:30"
+    assert app["inputs"]["metaIcon"] == "2024-01-02 00:00:00 +0000 UTC"
+
+
+def test_yes_is_not_a_boolean_to_the_engine(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    append_dev(copy, "  harbor-sso:openInNewTab: yes\n")
+    code, _, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
+    assert code == 2
+    assert err == "error: harbor-sso:openInNewTab: must be true or false; got 'yes'\n"
+
+
+def test_true_capitalised_is_a_boolean_as_for_config_get_bool(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    append_dev(copy, "  harbor-sso:openInNewTab: 'True'\n")  # quoted: the string True
+    code, out, _ = run_cli(
+        "plan", "--stack", "dev", "--project-dir", str(copy), "--json", capsys=capsys
+    )
+    assert code == 0
+    app = next(r for r in json.loads(out)["resources"] if r["type"].endswith(":Application"))
+    assert app["inputs"]["openInNewTab"] is True
+
+
+def test_encrypted_url_and_boolean_are_never_validated_nor_shown(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_dev(
+        copy,
+        harborUrl={"secure": "v1:URLciphertext"},
+        verifyCert={"secure": "v1:BOOLciphertext"},
+    )
+    code, out, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
+    assert (code, err) == (0, "")
+    assert "ciphertext" not in out
+    assert (
+        "checked only at deploy: harbor-sso:harborUrl, harbor-sso:verifyCert" in out.splitlines()[2]
+    )
+    # what derives from the encrypted URL is secret in the plan, as it will be in state
+    assert "harbor.dev.example.com" not in out
+    assert "deferred.invalid" not in out
+
+
+def test_an_encrypted_structural_key_is_refused_by_name(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_dev(copy, allowedGroups={"secure": "v1:LISTciphertext"})
+    code, out, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
+    assert code == 2
+    assert err == (
+        "error: harbor-sso:allowedGroups: must not be encrypted: it decides which resources exist\n"
+    )
+    assert "ciphertext" not in out + err
+
+
+def test_credentials_are_stood_in_under_the_programs_namespace(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The program reads harbor-sso:authentikToken whatever the project is called.
+    project = copy / "Pulumi.yaml"
+    project.write_text(project.read_text().replace("name: harbor-sso", "name: registry-sso", 1))
+    code, _, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize("stack", ["/../../../x", "../dev", "a b"])
+def test_a_stack_name_pulumi_refuses_is_refused(
+    copy: Path, stack: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli("plan", "--stack", stack, "--project-dir", str(copy), capsys=capsys)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: stack name ")

@@ -201,3 +201,29 @@ def test_command_rejects_bad_input_naming_the_flag(capsys: pytest.CaptureFixture
 def test_command_needs_a_stack_or_both_urls(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", "--harbor-url", "https://harbor.example"]) == 2
     assert "give --stack, or --harbor-url and --authentik-url" in capsys.readouterr().err
+
+
+def test_an_encrypted_url_is_asked_for_never_compared_through_its_ciphertext(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with deployment(slug="registry") as d:
+        (tmp_path / "stacks").mkdir()
+        (tmp_path / "Pulumi.yaml").write_text(
+            "name: harbor-sso\nruntime: python\nstackConfigDir: stacks\n"
+        )
+        (tmp_path / "stacks" / "Pulumi.local.yaml").write_text(
+            textwrap.dedent(f"""\
+                config:
+                  harbor-sso:harborUrl:
+                    secure: v1:CIPHERTEXT
+                  harbor-sso:authentikUrl: {d.authentik.base}
+                  harbor-sso:slug: registry
+                """)
+        )
+        stack = ["verify", "--stack", "local", "--project-dir", str(tmp_path)]
+        assert main(stack) == 2
+        err = capsys.readouterr().err
+        assert "harbor-sso:harborUrl" in err and "--harbor-url" in err
+        assert "CIPHERTEXT" not in err
+        # the flag gives what the file hides; the rest still comes from the stack
+        assert main([*stack, "--harbor-url", d.harbor.url]) == 0, capsys.readouterr().out
