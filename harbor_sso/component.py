@@ -65,7 +65,7 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
     ) -> None:
         # Validate before registering anything: a bad argument leaves nothing half-applied.
         # Any mapping will do: the provider host hands other languages' arguments over
-        # as a plain dict (tests/test_schema.py).
+        # as a plain dict (tests/component/test_schema.py).
         resolved = resolve(args)
         super().__init__(TYPE_TOKEN, name, {}, opts)
         if "offline_access" not in resolved.known.scopes:

@@ -1,4 +1,4 @@
-"""``harbor-sso verify`` against real servers on loopback (see tests/stand_ins.py)."""
+"""``harbor-sso verify`` against real servers on loopback (see tests/tools/stand_ins.py)."""
 
 from __future__ import annotations
 
