@@ -103,3 +103,8 @@ class HarborAuthentikSSOArgs(TypedDict):
     `user_id`, `user_uuid`, `user_username`, `user_email` or `user_upn`.
     WARNING: Harbor keys users on `sub`; changing it later re-onboards every user as a
     new one."""
+    project_roles: NotRequired[dict[str, dict[str, str]] | None]
+    """Harbor project roles for authentik groups: `{project: {group: role}}`, with roles
+    `projectadmin`, `maintainer`, `developer`, `guest` or `limitedguest`. One OIDC group
+    membership per pair; projects are looked up by name, never created. Harbor attaches
+    groups to a user at each login, from the groups claim. Default none."""

@@ -4,14 +4,15 @@ import pulumi
 
 from .args import HarborAuthentikSSOArgs
 from .authentik_side import build_authentik
-from .harbor_side import build_harbor
-from .lookups import lookups_for
+from .harbor_side import build_harbor, build_memberships
+from .lookups import AuthentikLookups, HarborLookups, lookups_for
 from .settings import resolve
 
 PACKAGE = "harbor-sso"
 """The Pulumi package name: other languages see `harbor-sso:index:HarborAuthentikSSO`."""
 TYPE_TOKEN = f"{PACKAGE}:index:HarborAuthentikSSO"
 _AUTHENTIK_TYPE = "authentik:index/providerOauth2:ProviderOauth2"
+_HARBOR_TYPE = "harbor:index/configAuth:ConfigAuth"
 OUTPUTS = (
     "client_id",
     "client_secret",
@@ -32,8 +33,8 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
     Creates an authentik OAuth2/OpenID provider (strict redirect URI, signing key, the
     requested scope mappings) and its application, optional custom scope mappings and
     group bindings, and sets Harbor's auth mode to OIDC with the provider's client ID
-    and secret. Explicit providers go in `opts.providers` under `authentik` and
-    `harbor`.
+    and secret; optionally, Harbor project roles for authentik groups. Explicit providers
+    go in `opts.providers` under `authentik` and `harbor`.
     """
 
     client_id: pulumi.Output[str]
@@ -68,15 +69,11 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
         # as a plain dict (tests/component/test_schema.py).
         resolved = resolve(args)
         super().__init__(TYPE_TOKEN, name, {}, opts)
-        if "offline_access" not in resolved.known.scopes:
-            pulumi.log.warn(
-                "scopes: 'offline_access' is not requested, so authentik issues no refresh "
-                "token and Harbor's CLI secret for `docker login` dies with the token",
-                resource=self,
-            )
+        for argument, message in resolved.known.warnings():
+            pulumi.log.warn(f"{argument}: {message}", resource=self)
 
         child = pulumi.ResourceOptions(parent=self)
-        lookups = lookups_for(self.get_provider(_AUTHENTIK_TYPE))
+        lookups = lookups_for(AuthentikLookups, self.get_provider(_AUTHENTIK_TYPE))
         given_secret = args.get("client_secret")
         side = build_authentik(name, resolved, lookups, given_secret, child)
         provider = side.provider
@@ -88,6 +85,12 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
             client_id=provider.client_id,
             client_secret=client_secret,
             opts=child,
+        )
+        build_memberships(
+            name,
+            resolved.known,
+            lookups_for(HarborLookups, self.get_provider(_HARBOR_TYPE)),
+            child,
         )
 
         self.client_id = provider.client_id

@@ -1,4 +1,5 @@
-"""The Harbor side: OIDC authentication through ``ConfigAuth``."""
+"""The Harbor side: OIDC authentication through ``ConfigAuth``, and project roles for
+authentik groups through ``ProjectMemberGroup``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pulumi
 import pulumiverse_harbor as harbor
 
 from ._inputs import optional
-from .settings import Resolved
+from .lookups import HarborLookups
+from .settings import Resolved, Settings
 
 
 def build_harbor(
@@ -43,3 +45,47 @@ def build_harbor(
         ),
         opts=opts,
     )
+
+
+def _url_safe(text: str) -> str:
+    """Letters, digits and '-' as they are; every other byte as `_XX`. Injective, and
+    never produces '.', which separates the project from the group in a name."""
+    safe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+    return "".join(ch if ch in safe else "".join(f"_{b:02X}" for b in ch.encode()) for ch in text)
+
+
+def membership_name(name: str, project: str, group: str) -> str:
+    """`<component>-role-<project>.<group>`, stable and safe in a URN."""
+    return f"{name}-role-{_url_safe(project)}.{_url_safe(group)}"
+
+
+def build_memberships(
+    name: str,
+    settings: Settings,
+    lookups: HarborLookups,
+    opts: pulumi.ResourceOptions,
+) -> list[harbor.ProjectMemberGroup]:
+    """One OIDC group membership per (project, group) of ``project_roles``.
+
+    No ``harbor.Group`` is created: Harbor creates the group at a user's login
+    (goharbor/harbor src/pkg/oidc/helper.go `InjectGroupsToUser`), and a second create of
+    the same name and type fails (src/pkg/usergroup/manager.go `Create`,
+    `ErrDupUserGroup`). A membership by `group_name` reuses that group or onboards it
+    (src/controller/member/controller.go `Create`). A second membership of the same
+    group in a project is an error there (`ErrDuplicateProjectMember`), so a replacement
+    deletes the old one first.
+    """
+    replace_opts = pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(delete_before_replace=True)
+    )
+    return [
+        harbor.ProjectMemberGroup(
+            membership_name(name, project, group),
+            project_id=lookups.project(project),
+            group_name=group,
+            type="oidc",
+            role=role,
+            opts=replace_opts,
+        )
+        for project, group, role in settings.memberships
+    ]

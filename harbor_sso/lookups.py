@@ -1,7 +1,7 @@
-"""authentik look-ups, asked once per authentik provider and shared by every component.
+"""Look-ups, asked once per provider and shared by every component.
 
-Each look-up is a round trip to authentik on every preview; N Harbors against one
-authentik should cost the look-ups of one.
+Each look-up is a round trip on every preview; N Harbors against one authentik should
+cost the authentik look-ups of one, and a project with many group roles one look-up.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import pulumi
 import pulumi_authentik as authentik
+import pulumiverse_harbor as harbor
 from pulumi.runtime import settings as runtime_settings
 
 from .settings import MANAGED_MAPPING_PREFIX
@@ -23,8 +24,8 @@ class MissingObjectError(Exception):
     """An authentik object the configuration names does not exist."""
 
 
-class AuthentikLookups:
-    """The look-ups of one program against one authentik provider, memoised."""
+class _Lookups:
+    """The look-ups of one program against one provider, memoised."""
 
     def __init__(self, provider: pulumi.ProviderResource | None) -> None:
         self._opts = pulumi.InvokeOutputOptions(provider=provider)
@@ -34,6 +35,39 @@ class AuthentikLookups:
         if key not in self._memo:
             self._memo[key] = ask()
         return self._memo[key]  # type: ignore[return-value]
+
+
+class HarborLookups(_Lookups):
+    """Harbor look-ups."""
+
+    def project(self, name: str) -> pulumi.Output[str]:
+        """The project's id, `/projects/<n>`, as `ProjectMemberGroup.project_id` takes it.
+
+        terraform-provider-harbor provider/data_project.go `dataProjectRead` asks
+        `/projects?name=` (a fuzzy search), keeps the exact name, and sets no id when
+        none matches: that is reported here, naming the project.
+        """
+
+        def ask() -> pulumi.Output[str]:
+            found: pulumi.Output[str | None] = harbor.get_project_output(
+                name=name, opts=self._opts
+            ).id
+            return found.apply(lambda pid: _project_id(name, pid))
+
+        return self._once(("project", name), ask)
+
+
+def _project_id(name: str, found: str | None) -> str:
+    if not found:
+        raise MissingObjectError(
+            f"project_roles.{name}: Harbor has no project named {name!r}; "
+            "create it first (projects are looked up, never created here)"
+        )
+    return found
+
+
+class AuthentikLookups(_Lookups):
+    """authentik look-ups."""
 
     def flow(self, slug: str) -> pulumi.Output[str]:
         """The UUID of the flow with this slug."""
@@ -96,16 +130,19 @@ class AuthentikLookups:
         return True
 
 
+L = TypeVar("L", bound=_Lookups)
+
 # One table per resource monitor, so separate programs (and tests) never share outputs.
-_TABLES: weakref.WeakKeyDictionary[object, dict[object, AuthentikLookups]] = (
-    weakref.WeakKeyDictionary()
-)
+_TABLES: weakref.WeakKeyDictionary[object, dict[object, _Lookups]] = weakref.WeakKeyDictionary()
 
 
-def lookups_for(provider: pulumi.ProviderResource | None) -> AuthentikLookups:
-    """The shared look-ups for ``provider`` (None: the default authentik provider)."""
+def lookups_for(kind: type[L], provider: pulumi.ProviderResource | None) -> L:
+    """The shared ``kind`` look-ups for ``provider`` (None: the default provider)."""
     monitor = runtime_settings.get_monitor()
     table = _TABLES.setdefault(monitor, {}) if monitor is not None else {}
-    if provider not in table:
-        table[provider] = AuthentikLookups(provider)
-    return table[provider]
+    key = (kind, provider)
+    if key not in table:
+        table[key] = kind(provider)
+    found = table[key]
+    assert isinstance(found, kind)
+    return found

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Final, Literal, TypeAlias, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import pulumi
+import re2
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -41,14 +42,20 @@ PLAIN_FIELDS: Final = frozenset(
         "authorization_flow",
         "invalidation_flow",
         "signing_key",
+        "project_roles",
     }
 )
+ROLES: Final = ("projectadmin", "maintainer", "developer", "guest", "limitedguest")
+"""Harbor's built-in project roles, named as terraform-provider-harbor names them
+(provider/resource_project_member_group.go, the `role` validator)."""
 CLIENT_ID_MAX: Final = 255
 SLUG_MAX: Final = 50
 _VALIDITY_UNITS: Final = frozenset(
     {"weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds"}
 )
 _USERINFO = re.compile(r"//[^/@\s]*@")
+# pydantic names a validator's step in an error location: 'function-after[_slug(), str]'
+_VALIDATOR_LOC = re.compile(r"function-(after|before|wrap|plain)\[.*\]\Z", re.DOTALL)
 
 T = TypeVar("T")
 Problem: TypeAlias = tuple[str, str]
@@ -123,11 +130,29 @@ def _scope_name(value: str) -> str:
     return value
 
 
+def _re2_options() -> re2.Options:
+    options = re2.Options()
+    options.log_errors = False  # the error is ours to report, not the C++ logger's
+    return options
+
+
+_RE2_OPTIONS: Final = _re2_options()
+
+
+def group_filter_matches(pattern: str, group: str) -> bool:
+    """Whether Harbor keeps ``group`` at login: goharbor/harbor src/pkg/oidc/helper.go
+    `filterGroup` runs Go's `regexp.MatchString` (RE2 syntax, unanchored)."""
+    return re2.compile(pattern, _RE2_OPTIONS).search(group) is not None
+
+
 def _regex(value: str) -> str:
+    # Harbor compiles the filter with Go's regexp (RE2): no look-around or
+    # back-references, but \p{L} is valid. Python's re would differ both ways.
     try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"is not a valid regular expression ({exc})") from None
+        re2.compile(value, _RE2_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise ValueError(f"is not a valid RE2 regular expression ({reason})") from None
     return value
 
 
@@ -159,6 +184,7 @@ ScopeName = Annotated[str, AfterValidator(_scope_name)]
 Regex = Annotated[str, AfterValidator(_regex)]
 Validity = Annotated[str, AfterValidator(_validity)]
 ClientId = Annotated[str, AfterValidator(_non_blank), Field(max_length=CLIENT_ID_MAX)]
+Role = Literal["projectadmin", "maintainer", "developer", "guest", "limitedguest"]
 SubMode = Literal[
     "hashed_user_id", "user_id", "user_uuid", "user_username", "user_email", "user_upn"
 ]
@@ -209,6 +235,7 @@ class Settings(_Model):
     access_token_validity: Validity | None = None
     refresh_token_validity: Validity | None = None
     sub_mode: SubMode | None = None
+    project_roles: dict[Name, dict[Name, Role]] = Field(default_factory=dict)
 
     @field_validator("extra_scope_mappings", "scopes", "allowed_groups", mode="before")
     @classmethod
@@ -292,6 +319,44 @@ class Settings(_Model):
         return ",".join(self.all_scopes)
 
     @property
+    def memberships(self) -> tuple[tuple[str, str, str], ...]:
+        """(project, group, role) for every entry of ``project_roles``, sorted."""
+        return tuple(
+            sorted(
+                (project, group, role)
+                for project, groups in self.project_roles.items()
+                for group, role in groups.items()
+            )
+        )
+
+    def warnings(self) -> list[Problem]:
+        """Valid but probably not what was meant: (argument, message), in a stable order."""
+        found: list[Problem] = []
+        if "offline_access" not in self.scopes:
+            found.append(
+                (
+                    "scopes",
+                    "'offline_access' is not requested, so authentik issues no refresh token "
+                    "and Harbor's CLI secret for `docker login` dies with the token",
+                )
+            )
+        for project, group, _ in self.memberships:
+            where = f"project_roles.{project}.{group}"
+            if self.allowed_groups and group not in self.allowed_groups:
+                found.append(
+                    (where, f"group {group!r} is not in allowed_groups: its members cannot log in")
+                )
+            if self.group_filter is not None and not group_filter_matches(self.group_filter, group):
+                found.append(
+                    (
+                        where,
+                        f"group {group!r} does not match group_filter {self.group_filter!r}: "
+                        "Harbor never attaches it to a user, so the role never applies",
+                    )
+                )
+        return found
+
+    @property
     def managed_mappings(self) -> tuple[str, ...]:
         """The managed mapping names to look up, sorted so the look-up key is stable."""
         return tuple(sorted(MANAGED_MAPPING_PREFIX + s for s in self.scopes if s in MANAGED_SCOPES))
@@ -327,7 +392,10 @@ def _problems(exc: ValidationError, hidden: frozenset[str] = frozenset()) -> lis
     """One problem per pydantic error; values of ``hidden`` fields (secret) never shown."""
     problems: list[Problem] = []
     for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _VALIDATOR_LOC.match(p)))
+        # a mapping key's own error: pydantic appends '[key]' to the key's location
+        is_key = bool(loc) and loc[-1] == "[key]"
+        loc = loc[:-1] if is_key else loc
         field = _path(loc) or "arguments"
         if err["type"] == "extra_forbidden":
             # the value of an unknown key may well be a mistyped secret: never show it
@@ -337,6 +405,7 @@ def _problems(exc: ValidationError, hidden: frozenset[str] = frozenset()) -> lis
             problems.append((field, "is required"))
             continue
         message = err["msg"].removeprefix("Value error, ")
+        message = f"the name {message}" if is_key else message
         if loc and loc[0] in hidden:
             problems.append((field, message))
         else:

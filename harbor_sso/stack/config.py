@@ -33,8 +33,15 @@ def camel(snake: str) -> str:
 
 
 def config_key(argument: str) -> str:
-    """``extra_scope_mappings[0].scope_name`` -> ``harbor-sso:extraScopeMappings[0].scopeName``."""
-    return f"{NAMESPACE}:" + ".".join(camel(part) for part in argument.split("."))
+    """``extra_scope_mappings[0].scope_name`` -> ``harbor-sso:extraScopeMappings[0].scopeName``.
+
+    Only field names are camel-cased: in ``project_roles.<project>.<group>`` the project
+    and group are the user's own names and stay as written.
+    """
+    head, *rest = argument.split(".")
+    if head.startswith("extra_scope_mappings"):
+        rest = [camel(part) for part in rest]
+    return f"{NAMESPACE}:" + ".".join([camel(head), *rest])
 
 
 BOOL_FIELDS: Final = frozenset(
@@ -43,7 +50,7 @@ BOOL_FIELDS: Final = frozenset(
 JSON_FIELDS: Final = frozenset(
     name
     for name, info in Settings.model_fields.items()
-    if typing.get_origin(info.annotation) is tuple
+    if typing.get_origin(info.annotation) in (tuple, dict)
 )
 ARGUMENT_KEYS: Final = {camel(f): f for f in [*Settings.model_fields, *SECRET_FIELDS]}
 
@@ -147,7 +154,7 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
                 args[argument] = json.loads(raw)
             except ValueError:
                 problems.append(
-                    (full_key, f"must be a YAML list (JSON when set by hand); got {shown}")
+                    (full_key, f"must be a YAML list or map (JSON when set by hand); got {shown}")
                 )
         else:
             args[argument] = raw

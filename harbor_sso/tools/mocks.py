@@ -37,6 +37,7 @@ STOCK_FLOWS = (
 )
 STOCK_CERTIFICATES = ("authentik Self-signed Certificate",)
 STOCK_GROUPS = ("authentik Admins",)
+STOCK_PROJECTS = ("library",)  # every Harbor install starts with it
 
 
 def stable_uuid(*parts: str) -> str:
@@ -78,6 +79,7 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
     """Mocks of a stock authentik plus ``groups``; ``permissive`` resolves any name."""
 
     groups: Iterable[str] = STOCK_GROUPS
+    projects: Iterable[str] = STOCK_PROJECTS
     permissive: bool = False
     missing_scopes: Iterable[str] = ()
     resources: list[Registered] = field(default_factory=list)
@@ -107,6 +109,12 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
             return str(args.inputs.get("slug")), outputs
         if kind == "ConfigAuth":
             return "/configurations", outputs
+        if kind == "ProjectMemberGroup":
+            # provider/resource_project_member_group.go: the id is the Location Harbor
+            # answers, <project_id>/members/<n>; member_id is computed
+            member = int(numeric_id(f"{args.inputs.get('projectId')}\n{args.name}"))
+            outputs["memberId"] = member
+            return f"{args.inputs.get('projectId')}/members/{member}", outputs
         return stable_uuid(args.typ, args.name), outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
@@ -131,6 +139,19 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
             return result
         if kind == "getPropertyMappingProviderScope":
             return self._scope_mappings(inputs)
+        if kind == "getProject":
+            name = inputs.get("name", "")
+            if not self._exists(self.projects, name):
+                return {"name": name}  # data_project.go: no exact match sets no id
+            number = int(numeric_id("project\n" + name))
+            return {
+                "id": f"/projects/{number}",
+                "projectId": number,
+                "name": name,
+                "public": name == "library",
+                "type": "Project",
+                "vulnerabilityScanning": True,
+            }
         if kind == "getGroup":
             name = inputs.get("name", "")
             if not self._exists(self.groups, name):

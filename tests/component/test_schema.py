@@ -91,6 +91,11 @@ def test_input_types_are_ones_every_language_can_express(resource: dict[str, Any
     assert properties["scopes"]["items"]["type"] == "string"
     mapping = properties["extraScopeMappings"]["items"]["$ref"]
     assert mapping == f"#/types/{PACKAGE}:index:ScopeMappingArgs"
+    # a map of maps of strings, plain: every language can write it
+    roles = properties["projectRoles"]
+    assert (roles["type"], roles["plain"]) == ("object", True)
+    assert roles["additionalProperties"]["type"] == "object"
+    assert roles["additionalProperties"]["additionalProperties"]["type"] == "string"
 
 
 def test_client_secret_is_secret_where_the_schema_can_say_so(resource: dict[str, Any]) -> None:

@@ -246,3 +246,37 @@ def test_a_stack_name_pulumi_refuses_is_refused(
     assert code == 2
     assert out == ""
     assert err.startswith("error: stack name ")
+
+
+def test_project_roles_from_the_stack_file_reach_the_plan(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    append_dev(
+        copy,
+        "  harbor-sso:projectRoles:\n"
+        "    library:\n      harbor-admins: projectadmin\n      dev_team: developer\n",
+    )
+    code, out, _ = run_cli(
+        "plan", "--stack", "dev", "--project-dir", str(copy), "--json", capsys=capsys
+    )
+    assert code == 0
+    members = {
+        r["name"]: r["inputs"]
+        for r in json.loads(out)["resources"]
+        if r["type"] == "harbor:index/projectMemberGroup:ProjectMemberGroup"
+    }
+    assert {name: m["role"] for name, m in members.items()} == {
+        "harbor-sso-role-library.harbor-admins": "projectadmin",
+        "harbor-sso-role-library.dev_5Fteam": "developer",
+    }
+    assert {m["groupName"] for m in members.values()} == {"harbor-admins", "dev_team"}
+
+
+def test_a_bad_role_in_the_stack_file_is_named_by_its_config_path(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    append_dev(copy, "  harbor-sso:projectRoles:\n    library:\n      dev_team: owner\n")
+    code, out, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("error: harbor-sso:projectRoles.library.dev_team: Input should be ")
+    assert err.rstrip().endswith("got 'owner'")
