@@ -26,7 +26,7 @@ def build_authentik(
     name: str,
     resolved: Resolved,
     lookups: AuthentikLookups,
-    client_secret: pulumi.Input[str] | None,
+    client_secret: pulumi.Output[str] | None,
     opts: pulumi.ResourceOptions,
 ) -> AuthentikSide:
     """Register the authentik resources.
@@ -79,9 +79,7 @@ def build_authentik(
         include_claims_in_id_token=True,
         **optional(
             {
-                "client_secret": None
-                if client_secret is None
-                else pulumi.Output.secret(client_secret),
+                "client_secret": client_secret,  # already secret and checked
                 "access_token_validity": pick(lambda s: s.access_token_validity),
                 "refresh_token_validity": pick(lambda s: s.refresh_token_validity),
                 "sub_mode": pick(lambda s: s.sub_mode),

@@ -6,7 +6,7 @@ from .args import HarborAuthentikSSOArgs
 from .authentik_side import build_authentik
 from .harbor_side import build_harbor, build_memberships
 from .lookups import AuthentikLookups, HarborLookups, lookups_for
-from .settings import resolve
+from .settings import client_secret_input, resolve
 
 PACKAGE = "harbor-sso"
 """The Pulumi package name: other languages see `harbor-sso:index:HarborAuthentikSSO`."""
@@ -74,7 +74,7 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
 
         child = pulumi.ResourceOptions(parent=self)
         lookups = lookups_for(AuthentikLookups, self.get_provider(_AUTHENTIK_TYPE))
-        given_secret = args.get("client_secret")
+        given_secret = client_secret_input(args.get("client_secret"))
         side = build_authentik(name, resolved, lookups, given_secret, child)
         provider = side.provider
         # authentik holds the secret, generated or given: Harbor gets that value.

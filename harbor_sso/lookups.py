@@ -96,38 +96,44 @@ class AuthentikLookups(_Lookups):
     def scope_mappings(self, managed: tuple[str, ...]) -> pulumi.Output[list[str]]:
         """The UUIDs of these managed scope mappings, in one look-up, sorted.
 
-        The data source passes a partial match silently, so the count is checked here
-        and a shortfall names the missing scopes.
+        For a name that does not exist authentik answers HTTP 400 `{"managed": ["Select a
+        valid choice. <name> is not one of the available choices."]}` and the data source
+        fails with it (verified on authentik 2025.8.6): never a partial match. That
+        failure is re-raised naming the scope and the fix.
         """
 
         def ask() -> pulumi.Output[list[str]]:
-            result = authentik.get_property_mapping_provider_scope_output(
-                managed_lists=list(managed), opts=self._opts
+            ids: pulumi.Output[list[str] | None] = (
+                authentik.get_property_mapping_provider_scope_output(
+                    managed_lists=list(managed), opts=self._opts
+                ).ids
             )
-            ids: pulumi.Output[list[str] | None] = result.ids
-            return ids.apply(lambda found: self._check_mappings(managed, found))
+
+            async def explained() -> list[str]:
+                try:
+                    found = await ids.future()
+                except Exception as exc:
+                    raise _missing_mappings(managed, exc) from None
+                return sorted(found or [])
+
+            return pulumi.Output.from_input(explained())
 
         return self._once(("scope_mappings", managed), ask)
 
-    def _check_mappings(self, managed: tuple[str, ...], ids: list[str] | None) -> list[str]:
-        found = sorted(ids or [])
-        if len(found) == len(managed):
-            return found
-        missing = [name for name in managed if not self._exists(name)]
-        scopes = ", ".join(name.removeprefix(MANAGED_MAPPING_PREFIX) for name in missing)
-        raise MissingObjectError(
-            f"scopes: authentik has no managed scope mapping for {scopes or 'some scope'} "
-            f"(looked for {', '.join(missing or managed)}); "
-            "was it deleted? remove the scope or restore the mapping"
-        )
 
-    def _exists(self, managed: str) -> bool:
-        # Only on the failure path: one look-up per scope, to name the missing one.
-        try:
-            authentik.get_property_mapping_provider_scope(managed=managed, opts=self._opts)
-        except Exception:
-            return False
-        return True
+def _missing_mappings(managed: tuple[str, ...], failure: Exception) -> Exception:
+    """The look-up's failure, naming the scopes whose mapping authentik lacks."""
+    text = str(failure)
+    missing = [name for name in managed if name in text]
+    if not missing:
+        return failure
+    scopes = ", ".join(name.removeprefix(MANAGED_MAPPING_PREFIX) for name in missing)
+    return MissingObjectError(
+        f"scopes: authentik has no managed scope mapping for {scopes} "
+        f"({', '.join(missing)} is not one of the available choices); restore the "
+        "mapping (authentik recreates its managed mappings when its worker starts) or "
+        "remove the scope"
+    )
 
 
 L = TypeVar("L", bound=_Lookups)

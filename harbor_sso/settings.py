@@ -375,9 +375,18 @@ def _no_duplicates(values: list[str], what: str) -> None:
 ARGUMENTS: Final = frozenset(Settings.model_fields) | SECRET_FIELDS
 
 
-def _show(value: Any) -> str:
+MASK: Final = "[secret]"
+"""How a secret value is shown anywhere: messages, plans, outputs."""
+
+
+def got(value: Any, *, secret: bool = False) -> str:
+    """The one way a value enters an error message: `; got <value>`, short, credentials
+    in URLs redacted, and for a secret (a secret field, an encrypted config key, a value
+    given as an Output) only `[secret]`."""
+    if secret:
+        return f"; got {MASK}"
     text = _USERINFO.sub("//[redacted]@", repr(value))
-    return text if len(text) <= 80 else text[:77] + "..."
+    return "; got " + (text if len(text) <= 80 else text[:77] + "...")
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -406,10 +415,8 @@ def _problems(exc: ValidationError, hidden: frozenset[str] = frozenset()) -> lis
             continue
         message = err["msg"].removeprefix("Value error, ")
         message = f"the name {message}" if is_key else message
-        if loc and loc[0] in hidden:
-            problems.append((field, message))
-        else:
-            problems.append((field, f"{message}; got {_show(err['input'])}"))
+        secret = bool(loc) and loc[0] in hidden
+        problems.append((field, message + got(err["input"], secret=secret)))
     return problems
 
 
@@ -442,6 +449,21 @@ def check_client_secret(value: Any) -> None:
         raise ConfigError([("client_secret", "must be non-empty, without surrounding white space")])
     if len(value) > CLIENT_ID_MAX:
         raise ConfigError([("client_secret", f"must be at most {CLIENT_ID_MAX} characters")])
+
+
+def client_secret_input(value: Any) -> pulumi.Output[str] | None:
+    """The client secret as a secret Output: a plain one is checked now, an Output when
+    it resolves, with the same rules; neither is ever shown."""
+    check_client_secret(value)
+    if value is None:
+        return None
+
+    def checked(secret: Any) -> str:
+        check_client_secret(secret)
+        return str(secret)
+
+    given = pulumi.Output.from_input(value)
+    return pulumi.Output.secret(given.apply(checked) if isinstance(value, pulumi.Output) else given)
 
 
 def stand_in(field: str) -> Any:

@@ -20,6 +20,7 @@ from ..settings import (
     Problem,
     Settings,
     check_client_secret,
+    got,
     stand_in,
     validate,
 )
@@ -94,11 +95,11 @@ class StackConfig:
     protect: bool = False
 
 
-def _parse_bool(key: str, raw: str, problems: list[Problem], shown: str) -> bool | None:
+def _parse_bool(key: str, raw: str, problems: list[Problem], secret: bool) -> bool | None:
     # As pulumi's `Config.get_bool` (sdk/python/lib/pulumi/config.py `_get_bool`).
     if raw in ("true", "True", "false", "False"):
         return raw in ("true", "True")
-    problems.append((key, f"must be true or false; got {shown}"))
+    problems.append((key, "must be true or false" + got(raw, secret=secret)))
     return None
 
 
@@ -134,13 +135,11 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
     args: dict[str, Any] = {}
     program: dict[str, str] = {}
     secret_args: set[str] = set()
-    shown_as: dict[str, str] = {}
     for full_key, raw in sorted(config.items()):
         namespace, _, key = full_key.partition(":")
         if namespace != NAMESPACE:
             continue  # other namespaces (providers' own config) are not ours
         secret = full_key in secret_keys or key in SECRET_KEYS
-        shown = shown_as[key] = "[secret]" if secret else repr(raw)
         if key in PROGRAM_KEYS:
             program[key] = raw
         elif key not in ARGUMENT_KEYS:
@@ -148,13 +147,17 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
         elif secret and ARGUMENT_KEYS[key] in PLAIN_FIELDS:
             problems.append((full_key, "must not be encrypted: it decides which resources exist"))
         elif (argument := ARGUMENT_KEYS[key]) in BOOL_FIELDS:
-            args[argument] = _parse_bool(full_key, raw, problems, shown)
+            args[argument] = _parse_bool(full_key, raw, problems, secret)
         elif argument in JSON_FIELDS:
             try:
                 args[argument] = json.loads(raw)
             except ValueError:
                 problems.append(
-                    (full_key, f"must be a YAML list or map (JSON when set by hand); got {shown}")
+                    (
+                        full_key,
+                        "must be a YAML list or map (JSON when set by hand)"
+                        + got(raw, secret=secret),
+                    )
                 )
         else:
             args[argument] = raw
@@ -176,7 +179,10 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
         )
     flags = {
         key: _parse_bool(
-            f"{NAMESPACE}:{key}", program.get(key, "false"), problems, shown_as.get(key, "")
+            f"{NAMESPACE}:{key}",
+            program.get(key, "false"),
+            problems,
+            f"{NAMESPACE}:{key}" in secret_keys,
         )
         for key in sorted(PROGRAM_BOOL_KEYS)
     }

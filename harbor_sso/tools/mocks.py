@@ -2,9 +2,9 @@
 
 Used by ``harbor-sso plan`` (offline preview) and by the test suite. They answer like
 the real APIs where it matters: numeric provider IDs, UUIDs for flows, key pairs,
-mappings and groups, a client secret generated when none is given, managed scope
-mappings matched partially and silently, key material returned unless the fetch flags
-say no. Nothing here touches the network.
+mappings and groups, a client secret generated when none is given, HTTP 400 for an
+unknown managed scope mapping, key material returned unless the fetch flags say no.
+Nothing here touches the network.
 """
 
 from __future__ import annotations
@@ -57,6 +57,10 @@ def generated_secret() -> str:
 
 class NotFound(Exception):
     """What the provider reports when a data source matches nothing."""
+
+
+class ApiError(Exception):
+    """An error answer of the authentik API, as the provider passes it on."""
 
 
 @dataclass
@@ -167,16 +171,19 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
         stock = {
             MANAGED_MAPPING_PREFIX + s for s in MANAGED_SCOPES if s not in set(self.missing_scopes)
         }
-        if inputs.get("managed"):
-            managed = inputs["managed"]
-            if not self._exists(stock, managed):
-                raise NotFound(f"no scope mapping managed as {managed!r}")
-            return {"id": stable_uuid("mapping", managed), "managed": managed}
-        wanted = list(inputs.get("managedLists") or [])
-        found = [stable_uuid("mapping", m) for m in wanted if self._exists(stock, m)]
-        if not found:
-            raise NotFound("no scope mapping matches")
-        # API order (by primary key), not request order; a partial match is silent
+        wanted = list(
+            inputs.get("managedLists") or ([inputs["managed"]] if inputs.get("managed") else [])
+        )
+        for name in wanted:
+            if not self._exists(stock, name):
+                # authentik 2025.8.6: HTTP 400 for the first unknown choice, never a partial
+                # match (django MultipleChoiceFilter)
+                raise ApiError(
+                    '400 Bad Request: {"managed":["Select a valid choice. '
+                    f'{name} is not one of the available choices."]}}'
+                )
+        found = [stable_uuid("mapping", m) for m in wanted]
+        # API order (by primary key), not request order
         return {"id": "-", "ids": sorted(found, reverse=True), "managedLists": wanted}
 
 

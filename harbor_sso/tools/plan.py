@@ -16,14 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..settings import ConfigError
+from ..settings import MASK, ConfigError
 from ..stack import program
 from ..stack.config import ENVIRONMENT as CREDENTIAL_KEYS
 from ..stack.config import NAMESPACE, SECRET_KEYS, load, placeholder
 from .mocks import SECRET_SIG, SIG_KEY, AuthentikHarborMocks, mock_engine, run_program
 from .stackfile import ProjectError, StackFiles
-
-MASK = "[secret]"
 
 
 @dataclass(frozen=True)

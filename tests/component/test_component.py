@@ -14,7 +14,8 @@ import pulumiverse_harbor as harbor
 import pytest
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
-from harbor_sso.tools.mocks import AuthentikHarborMocks, run_program, stable_uuid
+from harbor_sso.lookups import MissingObjectError
+from harbor_sso.tools.mocks import ApiError, AuthentikHarborMocks, run_program, stable_uuid
 from tests.support import GUIDE, Run, is_secret_input, unwrap
 
 Deploy = Callable[..., Run]
@@ -303,8 +304,31 @@ def test_offline_access_present_does_not_warn(
 
 
 def test_missing_managed_mapping_is_named(deploy: Deploy, mocks: AuthentikHarborMocks) -> None:
+    # authentik answers HTTP 400 naming the first unknown choice (verified on 2025.8.6)
     mocks.missing_scopes = ("offline_access",)
-    with pytest.raises(Exception, match=r"no managed scope mapping for offline_access"):
+    with pytest.raises(MissingObjectError) as caught:
+        deploy()
+    assert str(caught.value) == (
+        "scopes: authentik has no managed scope mapping for offline_access "
+        "(goauthentik.io/providers/oauth2/scope-offline_access is not one of the available "
+        "choices); restore the mapping (authentik recreates its managed mappings when its "
+        "worker starts) or remove the scope"
+    )
+    # one look-up, no per-scope probing: the API's answer already names the mapping
+    assert (
+        len([i for i in mocks.invokes if i.token.endswith("getPropertyMappingProviderScope")]) == 1
+    )
+    assert [r for r in mocks.resources if r.type.endswith("ProviderOauth2")] == []
+
+
+def test_a_look_up_failure_naming_no_mapping_passes_through(
+    deploy: Deploy, mocks: AuthentikHarborMocks
+) -> None:
+    def refuse(inputs: Any) -> dict[str, Any]:
+        raise ApiError("403 Forbidden: token lacks permission")
+
+    mocks._scope_mappings = refuse  # type: ignore[method-assign]
+    with pytest.raises(ApiError, match="403 Forbidden"):
         deploy()
 
 
