@@ -8,6 +8,7 @@ validation error can ever echo it.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -332,6 +333,16 @@ class Settings(_Model):
     def warnings(self) -> list[Problem]:
         """Valid but probably not what was meant: (argument, message), in a stable order."""
         found: list[Problem] = []
+        for field in ("harbor_url", "authentik_url"):
+            parts = urlsplit(getattr(self, field))
+            if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+                found.append(
+                    (
+                        field,
+                        f"http:// to {parts.hostname}, not this machine: tokens and the client "
+                        "secret would cross the network unencrypted; use https://",
+                    )
+                )
         if "offline_access" not in self.scopes:
             found.append(
                 (
@@ -360,6 +371,15 @@ class Settings(_Model):
     def managed_mappings(self) -> tuple[str, ...]:
         """The managed mapping names to look up, sorted so the look-up key is stable."""
         return tuple(sorted(MANAGED_MAPPING_PREFIX + s for s in self.scopes if s in MANAGED_SCOPES))
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _no_duplicates(values: list[str], what: str) -> None:

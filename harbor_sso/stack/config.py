@@ -18,6 +18,7 @@ from ..settings import (
     SECRET_FIELDS,
     ConfigError,
     Problem,
+    ScopeMapping,
     Settings,
     check_client_secret,
     got,
@@ -125,6 +126,21 @@ def placeholder(key: str) -> str:
     return str(value)
 
 
+_MAPPING_KEYS: Final = {camel(f): f for f in ScopeMapping.model_fields}
+
+
+def _entries_in_snake_case(argument: str, value: Any) -> Any:
+    """`extraScopeMappings` entries are written in camelCase like every key of the stack
+    (`scopeName`); the component takes snake_case. Other keys are left for validation to
+    report, by their config path."""
+    if argument != "extra_scope_mappings" or not isinstance(value, list):
+        return value
+    return [
+        {_MAPPING_KEYS.get(k, k): v for k, v in entry.items()} if isinstance(entry, dict) else entry
+        for entry in value
+    ]
+
+
 def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -> StackConfig:
     """Turn raw config (``harbor-sso:key`` -> string, as Pulumi stores it) into a StackConfig.
 
@@ -150,7 +166,7 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
             args[argument] = _parse_bool(full_key, raw, problems, secret)
         elif argument in JSON_FIELDS:
             try:
-                args[argument] = json.loads(raw)
+                args[argument] = _entries_in_snake_case(argument, json.loads(raw))
             except ValueError:
                 problems.append(
                     (
