@@ -105,6 +105,20 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in checks) else EXIT_FAILED
 
 
+def _timeout(text: str) -> float:
+    from .verify import MAX_TIMEOUT
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text[:40]!r}") from None
+    if not 0 < seconds <= MAX_TIMEOUT:  # also false for NaN
+        raise argparse.ArgumentTypeError(
+            f"must be above 0 and at most {MAX_TIMEOUT:g} seconds, got {text[:40]!r}"
+        )
+    return seconds
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harbor-sso", description="authentik single sign-on for Harbor, with Pulumi."
@@ -132,7 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--slug", help="without --stack: the application slug (default harbor)")
     v.add_argument("--client-id", help="without --stack: the client ID (default: derived)")
     v.add_argument("--scopes", help="without --stack: comma-separated scopes (default: all four)")
-    v.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    v.add_argument(
+        "--timeout",
+        type=_timeout,
+        default=10.0,
+        help="seconds per request, above 0 and at most 300 (default 10); the whole run gets "
+        "three times as long",
+    )
     v.set_defaults(run=_verify)
     return parser
 

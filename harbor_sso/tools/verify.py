@@ -13,10 +13,14 @@ Nothing here needs credentials: these are the endpoints a browser sees before lo
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
+import re
+import socket
 import ssl
-import urllib.error
-import urllib.request
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from email.message import Message
@@ -69,7 +73,21 @@ class Check:
     detail: str
 
     def line(self) -> str:
-        return f"{'PASS' if self.ok else 'FAIL'}  {self.name}: {self.detail}"
+        return f"{'PASS' if self.ok else 'FAIL'}  {self.name}: {printable(self.detail)}"
+
+
+_USERINFO = re.compile(r"(//)[^/@\s'\"]*@")
+MAX_DETAIL = 400
+
+
+def printable(text: str) -> str:
+    """Server text made safe for a terminal: control characters escaped (no escape
+    sequences reach it), credentials in URLs redacted, length bounded."""
+    shown = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+    shown = _USERINFO.sub(r"\1[redacted]@", shown)
+    return shown if len(shown) <= MAX_DETAIL else shown[: MAX_DETAIL - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -80,38 +98,95 @@ class Response:
     body: bytes
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # The login check inspects the redirect itself, so it must not be followed.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
 Fetch = Callable[[str], Response]
 
+MAX_BODY = 1 << 20
+"""A discovery document or Harbor's systeminfo is a few KiB; more is not read."""
+MAX_TIMEOUT = 300.0
+REQUESTS_PER_RUN = 3
+"""discovery, systeminfo, login: the run's deadline is this many request timeouts."""
 
-def http_fetch(timeout: float = DEFAULT_TIMEOUT, context: ssl.SSLContext | None = None) -> Fetch:
-    """GET without following redirects; TLS verified (``SSL_CERT_FILE`` adds a CA)."""
-    opener = urllib.request.build_opener(
-        _NoRedirect(), urllib.request.HTTPSHandler(context=context or ssl.create_default_context())
+
+class AnswerTooLarge(ValueError):
+    """The server sent more than :data:`MAX_BODY`."""
+
+
+def http_fetch(
+    timeout: float = DEFAULT_TIMEOUT,
+    context: ssl.SSLContext | None = None,
+    run_timeout: float | None = None,
+) -> Fetch:
+    """GET without following redirects, TLS verified (``SSL_CERT_FILE`` adds a CA).
+
+    Bounded: each request must complete within ``timeout`` seconds and all of them
+    within ``run_timeout`` (default :data:`REQUESTS_PER_RUN` x ``timeout``), however
+    slowly a server sends; at most :data:`MAX_BODY` bytes are read.
+    """
+    tls = context or ssl.create_default_context()
+    run_ends = time.monotonic() + (
+        run_timeout if run_timeout is not None else REQUESTS_PER_RUN * timeout
     )
 
     def fetch(url: str) -> Response:
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 (http and https only: checked by Settings)
-        try:
-            with opener.open(request, timeout=timeout) as answer:
-                return Response(answer.status, answer.headers, answer.read())
-        except urllib.error.HTTPError as answer:  # 3xx and 4xx/5xx arrive here
-            return Response(answer.code, answer.headers, answer.read())
+        seconds = min(timeout, run_ends - time.monotonic())
+        if seconds <= 0:
+            raise TimeoutError("the run's time is up")
+        return _bounded_get(url, seconds, tls)
 
     return fetch
+
+
+def _bounded_get(url: str, seconds: float, tls: ssl.SSLContext) -> Response:
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port
+    conn: http.client.HTTPConnection = (
+        http.client.HTTPSConnection(host, port, timeout=seconds, context=tls)
+        if parts.scheme == "https"
+        else http.client.HTTPConnection(host, port, timeout=seconds)
+    )
+    # A socket timeout bounds each read, not the answer: a server sending a byte a second
+    # would never time out. The watchdog shuts the socket at the deadline instead.
+    expired = threading.Event()
+
+    def shut() -> None:
+        expired.set()
+        sock = conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(seconds, shut)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        conn.request("GET", target, headers={"Accept": "application/json"})
+        answer = conn.getresponse()
+        body = answer.read(MAX_BODY + 1)
+        if len(body) > MAX_BODY:
+            raise AnswerTooLarge(f"the answer is larger than {MAX_BODY} bytes")
+        if answer.length:  # read(amt) returns short when the server closes early
+            raise http.client.IncompleteRead(body, answer.length)
+    except (OSError, http.client.HTTPException):
+        if expired.is_set():
+            raise TimeoutError(f"no complete answer within {seconds:g} s") from None
+        raise
+    finally:
+        watchdog.cancel()
+        conn.close()
+    if expired.is_set():  # what the watchdog cut short is no answer, even if it parsed
+        raise TimeoutError(f"no complete answer within {seconds:g} s")
+    return Response(answer.status, answer.headers, body)
 
 
 def _get(fetch: Fetch, url: str) -> tuple[Response | None, str]:
     try:
         return fetch(url), ""
-    except (OSError, ValueError) as exc:  # URLError, timeouts, TLS failures are OSErrors
-        reason = getattr(exc, "reason", exc)
-        return None, f"GET {url} failed: {reason}"
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        # timeouts, refused connections and TLS failures are OSErrors; a garbage status
+        # line, too many or too long headers and a cut body are HTTPExceptions
+        reason = getattr(exc, "reason", None) or exc or type(exc).__name__
+        return None, f"GET {url} failed: {type(exc).__name__}: {reason}"
 
 
 def _get_json(fetch: Fetch, url: str, what: str) -> tuple[dict[str, Any] | None, str]:
@@ -121,7 +196,7 @@ def _get_json(fetch: Fetch, url: str, what: str) -> tuple[dict[str, Any] | None,
         return None, error
     try:
         value = json.loads(response.body) if response.status == 200 else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
         value = None
     if not isinstance(value, dict):
         return None, f"GET {url} answered {response.status} without {what}"

@@ -1,0 +1,156 @@
+"""`harbor-sso verify` against broken and hostile servers: a FAIL line naming the check,
+exit 1, never a traceback, nothing the server sends reaches the terminal raw."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from harbor_sso.settings import validate
+from harbor_sso.tools.cli import main
+from harbor_sso.tools.verify import MAX_BODY, Expected, http_fetch, verify
+
+from .hostile import Respond, drip, flood, raw_server, send
+
+OK_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+
+
+def run_verify(url: str, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    code = main(["verify", "--harbor-url", url, "--authentik-url", url, *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+CASES: dict[str, tuple[Respond, str]] = {
+    "garbage status line": (send(b"HELLO \x1b[31mWORLD\r\n\r\n"), "BadStatusLine"),
+    "truncated body": (send(OK_HEAD + b'Content-Length: 100\r\n\r\n{"issuer"'), "IncompleteRead"),
+    "too many headers": (
+        send(b"HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 150 + b"\r\n"),
+        "HTTPException",
+    ),
+    "over-long header line": (
+        send(b"HTTP/1.1 200 OK\r\nX-A: " + b"a" * 70_000 + b"\r\n\r\n"),
+        "LineTooLong",
+    ),
+    "deeply nested JSON": (
+        send(OK_HEAD + b"Content-Length: 200000\r\n\r\n" + b"[" * 200_000),
+        "without a discovery document",
+    ),
+    "not UTF-8": (send(OK_HEAD + b"Content-Length: 4\r\n\r\n\xff\xfe\xfd\xfc"), "answered 200"),
+    "closes at once": (send(b""), "RemoteDisconnected"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_broken_server_fails_the_checks_without_a_traceback(
+    case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    respond, reason = CASES[case]
+    with raw_server(respond) as (url, _):
+        code, out, err = run_verify(url, capsys, "--timeout", "5")
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert out.startswith("FAIL  authentik discovery issuer: ")
+    assert reason in out
+    assert "\x1b" not in out + err  # escape codes are shown escaped, never sent raw
+
+
+def test_a_slow_drip_is_cut_at_the_deadline(capsys: pytest.CaptureFixture[str]) -> None:
+    # a byte every 0.3 s: each read is quick, so only a deadline on the answer stops it
+    with raw_server(drip(OK_HEAD, every=0.3, most=100)) as (url, _):
+        start = time.monotonic()
+        code, out, _ = run_verify(url, capsys, "--timeout", "1")
+        elapsed = time.monotonic() - start
+    assert code == 1
+    assert "no complete answer within 1 s" in out
+    # three requests of at most 1 s each (the run's deadline); the drip would take 30 s
+    assert elapsed < 10
+
+
+def test_the_run_has_a_deadline_of_its_own() -> None:
+    with raw_server(drip(OK_HEAD, every=0.3, most=100)) as (url, _):
+        settings_ = validate({"harbor_url": url, "authentik_url": url})
+        start = time.monotonic()
+        checks = verify(Expected.from_settings(settings_), http_fetch(5, run_timeout=1))
+        elapsed = time.monotonic() - start
+    assert not any(c.ok for c in checks)
+    assert any("the run's time is up" in c.detail for c in checks)
+    assert elapsed < 5
+
+
+def test_a_huge_body_is_not_read(capsys: pytest.CaptureFixture[str]) -> None:
+    head = OK_HEAD + b"Content-Length: 600000000\r\n\r\n"
+    with raw_server(flood(head, chunk=1 << 16, most_bytes=64 << 20)) as (url, _):
+        code, out, _ = run_verify(url, capsys, "--timeout", "10")
+    assert code == 1
+    assert f"the answer is larger than {MAX_BODY} bytes" in out
+
+
+def test_credentials_in_a_location_header_are_not_printed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    location = b"https://admin:hunter2@evil.example/authorize?client_id=x"
+    answer = b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\nContent-Length: 0\r\n\r\n"
+    with raw_server(send(answer)) as (url, _):
+        code, out, _ = run_verify(url, capsys, "--timeout", "5")
+    assert code == 1
+    assert "evil.example" in out
+    assert "hunter2" not in out
+    assert "admin:" not in out
+
+
+@pytest.mark.parametrize("timeout", ["-1", "0", "nan", "inf", "301", "soon"])
+def test_a_bad_timeout_is_bad_input(timeout: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", "--harbor-url", "https://h.example", "--authentik-url",
+              "https://a.example", "--timeout", timeout])  # fmt: skip
+    assert exited.value.code == 2
+    assert "--timeout" in capsys.readouterr().err
+
+
+# -- any answer at all ----------------------------------------------------------------
+
+TOKEN = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=12)
+HEADERS = st.lists(st.tuples(TOKEN, st.text(max_size=40)), max_size=6)
+BODIES = st.one_of(
+    st.binary(max_size=300),
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner),
+        max_leaves=10,
+    ).map(lambda v: json.dumps(v).encode()),
+    st.fixed_dictionaries(
+        {"issuer": st.text(max_size=60), "authorization_endpoint": st.text(max_size=60)}
+    ).map(lambda v: json.dumps(v).encode()),
+)
+
+
+@st.composite
+def answers(draw: Any) -> bytes:
+    if draw(st.booleans()):
+        return bytes(draw(st.binary(max_size=200)))
+    status: bytes = draw(st.sampled_from([b"200", b"302", b"404", b"500", b"99", b"abc"]))
+    head = b"HTTP/1.1 " + status + b" X\r\n"
+    for name, value in draw(HEADERS):
+        head += name.encode() + b": " + value.encode("utf-8", "replace") + b"\r\n"
+    body: bytes = draw(BODIES)
+    if draw(st.booleans()):
+        head += b"Content-Length: %d\r\n" % draw(st.integers(0, len(body) + 5))
+    return head + b"\r\n" + body
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=answers())
+def test_any_answer_gives_pass_or_fail_never_a_traceback(raw: bytes) -> None:
+    with raw_server(send(raw)) as (url, _):
+        expected = Expected.from_settings(validate({"harbor_url": url, "authentik_url": url}))
+        checks = verify(expected, http_fetch(2))
+    for check in checks:
+        line = check.line()
+        assert line.startswith(("PASS  ", "FAIL  "))
+        assert line.isprintable()
