@@ -150,3 +150,82 @@ def test_a_failing_program_does_not_leak_the_secret(mocks: AuthentikHarborMocks)
         run_program(program)
     assert "harbor_url" in str(caught.value)
     assert GIVEN not in str(caught.value)
+
+
+CANARIES = {
+    "secret Output": "canary-output-3c1d",
+    "encrypted config key": "canary-encrypted-8e2f",
+    "client secret": "canary-client-5a7b",
+    "authentik token": "canary-token-9d4e",
+    "Harbor password": "canary-password-1f6c",
+}
+
+
+def _plain(value: object) -> str:
+    """What of a registered input is not wrapped as a secret, as text."""
+    if is_secret_input(value):
+        return ""
+    if isinstance(value, dict):
+        return " ".join(f"{k} {_plain(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return " ".join(_plain(v) for v in value)
+    return str(value)
+
+
+@pytest.mark.parametrize("broken", ["nothing", "stack config", "secret Output"])
+def test_a_canary_in_every_secret_channel_never_surfaces(
+    broken: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    valid = broken != "stack config"
+    config = {
+        "harbor-sso:harborUrl": "https://harbor.company" if valid else "ftp://harbor.company",
+        "harbor-sso:authentikUrl": "https://authentik.company",
+        "harbor-sso:authentikToken": CANARIES["authentik token"],
+        "harbor-sso:harborUsername": "admin",
+        "harbor-sso:harborPassword": CANARIES["Harbor password"],
+        "harbor-sso:clientSecret": CANARIES["client secret"],
+        # an encrypted key the program decrypts; invalid as a slug when not `valid`
+        "harbor-sso:slug": "harbor" if valid else CANARIES["encrypted config key"],
+        "harbor-sso:applicationDescription": CANARIES["encrypted config key"],
+    }
+    secret_keys = [
+        "harbor-sso:authentikToken",
+        "harbor-sso:harborPassword",
+        "harbor-sso:clientSecret",
+        "harbor-sso:slug",
+        "harbor-sso:applicationDescription",
+    ]
+
+    def program() -> None:
+        from harbor_sso import HarborAuthentikSSO
+
+        stack_main()
+        # secret Outputs handed to the component by a consumer program
+        HarborAuthentikSSO(
+            "consumer",
+            {
+                **GUIDE,
+                "slug": "consumer",
+                "application_publisher": pulumi.Output.secret(CANARIES["secret Output"]),
+                "client_id": pulumi.Output.secret(
+                    CANARIES["secret Output"] * (20 if broken == "secret Output" else 1)
+                ),
+            },
+        )
+
+    mocks = AuthentikHarborMocks()
+    seen = ""
+    with caplog.at_level(logging.INFO), mock_engine(mocks, config=config, secret_keys=secret_keys):
+        try:
+            exports = run_program(program)
+            seen += " ".join(str(e.value) for e in exports.values() if not e.secret)
+        except Exception as exc:  # the failure's text is what is checked
+            assert broken != "nothing", exc
+            seen += str(exc)
+        else:
+            assert broken == "nothing"
+    seen += caplog.text + " ".join(_plain(r.inputs) for r in mocks.resources)
+    for channel, canary in CANARIES.items():
+        assert canary not in seen, channel
+    if broken == "nothing":
+        assert len([r for r in mocks.resources if r.type.endswith("ConfigAuth")]) == 2
