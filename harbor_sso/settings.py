@@ -184,6 +184,8 @@ Slug = Annotated[str, AfterValidator(_slug)]
 ScopeName = Annotated[str, AfterValidator(_scope_name)]
 Regex = Annotated[str, AfterValidator(_regex)]
 Validity = Annotated[str, AfterValidator(_validity)]
+
+
 def _client_id(value: str) -> str:
     # authentik rejects a longer one with HTTP 400 (verified on 2025.8.6)
     if len(value) > CLIENT_ID_MAX:

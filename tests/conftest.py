@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, cast
 
 import pulumi
 import pytest
+from hypothesis import settings
 
 from harbor_sso import HarborAuthentikSSO, HarborAuthentikSSOArgs
 from harbor_sso.component import OUTPUTS
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 
 from .support import GUIDE, Run
+
+# scripts/check (and so CI) runs properties derandomized, with no example database: the
+# same examples every run, so a red CI is reproducible and never a replayed accident.
+# scripts/explore runs them random and longer. Plain `pytest` uses Hypothesis' defaults.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from harbor_sso import ConfigError, HarborAuthentikSSO, HarborAuthentikSSOArgs
 from harbor_sso.settings import ARGUMENTS, validate
 from harbor_sso.stack.config import ARGUMENT_KEYS, PROGRAM_KEYS, load
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
-from tests.support import GUIDE, Run, unwrap
+from tests.support import GUIDE, Run, examples, unwrap
 
 SCALARS = st.one_of(
     st.none(),
@@ -32,7 +32,7 @@ KEYS = st.one_of(st.sampled_from(sorted(ARGUMENTS)), st.text(max_size=15))
 ARGS = st.dictionaries(KEYS, VALUES, max_size=8).map(lambda extra: {**GUIDE, **extra})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(ARGS)
 def test_any_arguments_validate_or_name_a_field(args: dict[str, Any]) -> None:
     try:
@@ -46,7 +46,7 @@ def test_any_arguments_validate_or_name_a_field(args: dict[str, Any]) -> None:
             assert head in ARGUMENTS or head in args or head == "''", field
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ARGS)
 def test_invalid_arguments_never_register_a_child(args: dict[str, Any]) -> None:
     def program() -> None:
@@ -67,7 +67,7 @@ CONFIG_KEYS = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dictionaries(CONFIG_KEYS, st.text(max_size=30), max_size=8))
 def test_any_stack_config_loads_or_names_a_key(config: dict[str, str]) -> None:
     try:

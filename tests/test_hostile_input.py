@@ -19,7 +19,7 @@ from harbor_sso.settings import validate
 from harbor_sso.stack.config import load
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
-from tests.support import GUIDE, ROOT
+from tests.support import GUIDE, ROOT, examples
 
 CANARY = "CANARY-7f3a9"
 CIPHERTEXT = "v1:CIPHER-5b2e"
@@ -151,13 +151,16 @@ def documents(draw: Any) -> tuple[str, str]:
         project[draw(st.sampled_from(["name", "stackConfigDir", "config"]))] = draw(YAML_VALUES)
     config = draw(st.dictionaries(CONFIG_KEYS, YAML_VALUES | st.just({"secure": CIPHERTEXT})))
     stack: Any = {"config": {**BASE, **config}} if draw(st.booleans()) else draw(YAML_VALUES)
-    dump = lambda doc: yaml.safe_dump(doc, allow_unicode=True)  # noqa: E731
     raw = draw(st.sampled_from(["", "- [\n", "a: b: c\n", "\xff", "k: v\nk: w\n"]))
-    return dump(project), dump(stack) if draw(st.integers(0, 9)) else raw
+    return _dump(project), _dump(stack) if draw(st.integers(0, 9)) else raw
+
+
+def _dump(doc: Any) -> str:
+    return str(yaml.safe_dump(doc, allow_unicode=True))
 
 
 @settings(
-    max_examples=80,
+    max_examples=examples(80),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

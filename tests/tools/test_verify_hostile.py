@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from harbor_sso.settings import validate
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.verify import MAX_BODY, Expected, http_fetch, verify
+from tests.support import examples
 
 from .hostile import Respond, drip, flood, raw_server, send
 
@@ -144,7 +145,7 @@ def answers(draw: Any) -> bytes:
     return head + b"\r\n" + body
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=answers())
 def test_any_answer_gives_pass_or_fail_never_a_traceback(raw: bytes) -> None:
     with raw_server(send(raw)) as (url, _):
