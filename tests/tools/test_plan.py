@@ -280,3 +280,31 @@ def test_a_bad_role_in_the_stack_file_is_named_by_its_config_path(
     assert (code, out) == (2, "")
     assert err.startswith("error: harbor-sso:projectRoles.library.dev_team: Input should be ")
     assert err.rstrip().endswith("got 'owner'")
+
+
+@pytest.mark.parametrize(
+    ("project_text", "stack_bytes", "names"),
+    [
+        ("- not a mapping\n", b"config: {}\n", "Pulumi.yaml must be a mapping"),
+        (None, b"- not a mapping\n", "Pulumi.dev.yaml must be a mapping"),
+        (None, b"config: [a, b]\n", "Pulumi.dev.yaml: config must be a mapping"),
+        ("name: harbor-sso\nstackConfigDir: {a: 1}\n", b"config: {}\n", "stackConfigDir"),
+        (None, b"config:\n  harbor-sso:slug: \xff\n", "not UTF-8"),
+        (None, b"config:\n  7: x\n", "harbor-sso:7: unknown config key"),
+    ],
+)
+def test_a_file_of_the_wrong_shape_exits_2_naming_it(
+    copy: Path,
+    project_text: str | None,
+    stack_bytes: bytes,
+    names: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if project_text is not None:
+        (copy / "Pulumi.yaml").write_text(project_text)
+        (copy / "Pulumi.dev.yaml").write_bytes(stack_bytes)  # stackConfigDir unset: "."
+    (copy / "stacks" / "Pulumi.dev.yaml").write_bytes(stack_bytes)
+    code, out, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
+    assert (code, out) == (2, "")
+    assert names in err
+    assert "Traceback" not in err
