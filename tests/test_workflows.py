@@ -123,6 +123,7 @@ def test_preview_comments_on_the_pr_and_skips_without_secrets() -> None:
     assert action["if"] == "steps.credentials.outputs.ready == 'true'"
     check = steps(job)[names.index("check credentials")]["run"]
     assert "::notice title=preview skipped::" in check and "offline plan" in check
+    assert action["with"]["pulumi-version-file"] == ".pulumi.version"
     plan = steps(job)[names.index("offline plan")]
     assert "if" not in plan, "the offline plan runs with or without secrets"
 
@@ -166,3 +167,83 @@ def test_a_relaxed_zizmor_rule_says_why() -> None:
         block = text.split(f"\n  {rule}:\n", 1)[1].split("\n  \\S", 1)[0]
         reason = " ".join(line.strip(" #") for line in block.splitlines() if "#" in line)
         assert len(reason) > 40, f"{rule}: relaxed without a reason"
+
+
+# Each pinned action, checked against its own repository (the tag's commit, and its
+# action.yml `runs.using: node24`; GitHub is removing Node 20).
+NODE24 = {
+    "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "pulumi/actions": ("8e5e406f4007fca908480587cb9893c07090f58d", "v7.0.0"),
+}
+CREDENTIALS = ["PULUMI_ACCESS_TOKEN", "AUTHENTIK_TOKEN", "HARBOR_USERNAME", "HARBOR_PASSWORD"]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_action_is_a_node_24_release_pinned_by_commit(path: Path) -> None:
+    for line in path.read_text().splitlines():
+        match = re.search(r"uses: ([\w.-]+/[\w.-]+)@([0-9a-f]{40}) # (v[\d.]+)$", line)
+        if "uses:" in line and "./" not in line:
+            assert match, f"unpinned or uncommented: {line.strip()}"
+            action, sha, version = match.groups()
+            assert NODE24[action] == (sha, version), line.strip()
+
+
+def pulumi_steps() -> list[dict[str, Any]]:
+    return [
+        step
+        for path in FILES
+        for job in load(path.name)["jobs"].values()
+        for step in steps(job)
+        if str(step.get("uses", "")).startswith("pulumi/actions@")
+    ]
+
+
+def test_the_pulumi_cli_version_is_pinned_in_one_file() -> None:
+    assert len(pulumi_steps()) == 2  # preview and up
+    for step in pulumi_steps():
+        assert step["with"]["pulumi-version-file"] == ".pulumi.version"
+        assert "pulumi-version" not in step["with"]
+    version = (ROOT / ".pulumi.version").read_text().strip()
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+    floor = re.search(r'"pulumi>=([\d.]+),', (ROOT / "pyproject.toml").read_text())
+    assert floor is not None
+
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in v.split("."))
+
+    # at least the SDK floor the suite runs on, and terraform-provider's minimum (3.147.0)
+    assert key(version) >= max(key(floor.group(1)), key("3.147.0"))
+
+
+def test_deploy_declares_passes_and_checks_the_credentials() -> None:
+    called = load("deploy-stack.yml")
+    declared = called["on"]["workflow_call"]["secrets"]
+    assert declared == {name: {"required": True} for name in CREDENTIALS}
+    job = called["jobs"]["up"]
+    assert job["env"] == {
+        "STACK": "${{ inputs.stack }}",
+        **{name: f"${{{{ secrets.{name} }}}}" for name in CREDENTIALS},
+    }
+    first = steps(job)[0]
+    assert first["name"] == "check credentials"
+    assert all(name in first["run"] for name in CREDENTIALS)
+    assert "::error" in first["run"] and "exit 1" in first["run"]
+    for name, caller in load("deploy.yml")["jobs"].items():
+        assert caller["secrets"] == {n: f"${{{{ secrets.{n} }}}}" for n in CREDENTIALS}, name
+
+
+def test_a_same_repo_preview_without_secrets_fails_a_fork_one_skips() -> None:
+    job = load("preview.yml")["jobs"]["preview"]
+    assert job["env"]["HEAD_REPO"] == "${{ github.event.pull_request.head.repo.full_name }}"
+    assert job["env"]["THIS_REPO"] == "${{ github.repository }}"
+    check = next(s["run"] for s in steps(job) if s.get("name") == "check credentials")
+    same_repo, fork = check.split("elif", 1)
+    assert '"$HEAD_REPO" = "$THIS_REPO"' in same_repo
+    assert "::error" in same_repo and "exit 1" in same_repo
+    assert "::notice title=preview skipped::" in fork and "exit 1" not in fork.split("else")[0]
+
+
+def test_dependabot_watches_the_actions_and_the_python_dependencies() -> None:
+    doc = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
+    assert {u["package-ecosystem"] for u in doc["updates"]} == {"github-actions", "pip"}
