@@ -95,11 +95,12 @@ class HarborAuthentikSSOArgs(TypedDict):
     everyone may log in."""
     access_token_validity: NotRequired[pulumi.Input[str] | None]
     """Access-token lifetime, such as `minutes=10` (`hours=1;minutes=2;seconds=3`).
-    Default: authentik's."""
+    Default: the Terraform provider's `minutes=10`, which it always sends."""
     refresh_token_validity: NotRequired[pulumi.Input[str] | None]
-    """Refresh-token lifetime, such as `days=30`. Default: authentik's."""
+    """Refresh-token lifetime, such as `days=30`. Default: the Terraform provider's
+    `days=30`, which it always sends."""
     sub_mode: NotRequired[pulumi.Input[str] | None]
-    """What the `sub` claim holds: `hashed_user_id` (authentik's default),
+    """What the `sub` claim holds: `hashed_user_id` (the Terraform provider's default),
     `user_id`, `user_uuid`, `user_username`, `user_email` or `user_upn`.
     WARNING: Harbor keys users on `sub`; changing it later re-onboards every user as a
     new one."""
