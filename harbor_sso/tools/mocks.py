@@ -212,6 +212,7 @@ def mock_engine(
     """
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # set_mocks binds to the current loop
+    _forget_package_refs()
     try:
         pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger)
         if not hasattr(runtime_settings.SETTINGS, "monitor_features"):
@@ -224,6 +225,16 @@ def mock_engine(
         runtime_settings.reset_options()
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def _forget_package_refs() -> None:
+    """pulumi_authentik/_utilities.py `get_package` registers the parameterized package
+    with the monitor once and keeps the ref for the life of the process. A real program
+    is a process of its own, so each mock program starts without one (and asks its own
+    monitor, as a real run does)."""
+    from pulumi_authentik import _utilities
+
+    _utilities._package_ref = ...
 
 
 def run_program(program: Callable[[], None]) -> dict[str, Exported]:
