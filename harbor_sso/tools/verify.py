@@ -186,6 +186,8 @@ def _get(fetch: Fetch, url: str) -> tuple[Response | None, str]:
         # timeouts, refused connections and TLS failures are OSErrors; a garbage status
         # line, too many or too long headers and a cut body are HTTPExceptions
         reason = getattr(exc, "reason", None) or exc or type(exc).__name__
+        if isinstance(exc, ssl.SSLCertVerificationError) and exc.verify_message:
+            reason = f"{reason}: {exc.verify_message}"  # e.g. "Hostname mismatch, ..."
         return None, f"GET {url} failed: {type(exc).__name__}: {reason}"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import threading
 import urllib.request
 import warnings
@@ -25,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlencode
 
+import trustme
 import werkzeug.serving
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
@@ -81,13 +83,50 @@ class Authentik:
         return f"{self.base}/application/o/{self.slug}/"
 
 
+@dataclass(frozen=True)
+class Tls:
+    """Certificates for the stand-ins: the server side, and a client that trusts its CA."""
+
+    server: ssl.SSLContext
+    client: ssl.SSLContext
+    ca_pem: str
+    """The CA in PEM, for SSL_CERT_FILE."""
+
+
+def tls_for(*names: str) -> Tls:
+    """A fresh CA (trustme) and a server certificate for ``names``."""
+    ca = trustme.CA()
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(server)
+    client = ssl.create_default_context()
+    ca.configure_trust(client)
+    return Tls(server, client, ca.cert_pem.bytes().decode())
+
+
+def _base(tls: Tls | None, port: int) -> str:
+    return f"https://localhost:{port}" if tls else f"http://127.0.0.1:{port}"
+
+
 @contextmanager
-def authentik_stand_in(slug: str = "harbor", issuer: str | None = None) -> Iterator[Authentik]:
-    """oidc-provider-mock at ``/application/o/<slug>``; ``issuer`` overrides the published one."""
+def authentik_stand_in(
+    slug: str = "harbor",
+    issuer: str | Callable[[str], str] | None = None,
+    tls: Tls | None = None,
+) -> Iterator[Authentik]:
+    """oidc-provider-mock at ``/application/o/<slug>``; ``issuer`` overrides the published
+    one, or maps the real one (`<base>/application/o/<slug>/`) to what is published."""
     prefix = f"/application/o/{slug}"
-    server = werkzeug.serving.make_server("127.0.0.1", 0, _not_found, threaded=True)
-    stand_in = Authentik(f"http://127.0.0.1:{server.server_port}", slug)
-    provider = _with_issuer(oidc_provider_mock.app().wsgi_app, lambda: issuer or stand_in.endpoint)
+    server = werkzeug.serving.make_server(
+        "127.0.0.1", 0, _not_found, threaded=True, ssl_context=tls.server if tls else None
+    )
+    stand_in = Authentik(_base(tls, server.server_port), slug)
+
+    def published() -> str:
+        if callable(issuer):
+            return issuer(stand_in.endpoint)
+        return issuer or stand_in.endpoint
+
+    provider = _with_issuer(oidc_provider_mock.app().wsgi_app, published)
     server.app = DispatcherMiddleware(_not_found, {prefix: provider})
     with _serving(server):
         yield stand_in
@@ -112,7 +151,7 @@ class Harbor:
 
 
 @contextmanager
-def harbor_stand_in(config: HarborConfig) -> Iterator[Harbor]:
+def harbor_stand_in(config: HarborConfig, tls: Tls | None = None) -> Iterator[Harbor]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -139,7 +178,9 @@ def harbor_stand_in(config: HarborConfig) -> Iterator[Harbor]:
         def _login(self) -> None:
             discovery_url = config.oidc_endpoint.rstrip("/") + "/" + DISCOVERY
             try:
-                with urllib.request.urlopen(discovery_url, timeout=5) as answer:  # noqa: S310 (loopback test server)
+                with urllib.request.urlopen(  # noqa: S310 (loopback test server)
+                    discovery_url, timeout=5, context=tls.client if tls else None
+                ) as answer:
                     document = json.load(answer)
             except OSError as exc:
                 self._send(500, f"failed to get OIDC provider: {exc}".encode())
@@ -160,7 +201,9 @@ def harbor_stand_in(config: HarborConfig) -> Iterator[Harbor]:
             self._send(302, headers={"Location": f"{document['authorization_endpoint']}?{query}"})
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    harbor = Harbor(f"http://127.0.0.1:{server.server_address[1]}", config)
+    if tls:
+        server.socket = tls.server.wrap_socket(server.socket, server_side=True)
+    harbor = Harbor(_base(tls, server.server_address[1]), config)
     with _serving(server):
         yield harbor
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +16,16 @@ from harbor_sso.settings import Settings, validate
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.verify import Check, Expected, http_fetch, verify
 
-from .stand_ins import Authentik, Harbor, HarborConfig, authentik_stand_in, harbor_stand_in
+from .hostile import raw_server, send
+from .stand_ins import (
+    Authentik,
+    Harbor,
+    HarborConfig,
+    Tls,
+    authentik_stand_in,
+    harbor_stand_in,
+    tls_for,
+)
 
 
 @dataclass
@@ -32,13 +41,17 @@ class Deployment:
 
 @contextmanager
 def deployment(
-    *, slug: str = "harbor", issuer: str | None = None, **harbor: Any
+    *,
+    slug: str = "harbor",
+    issuer: str | Callable[[str], str] | None = None,
+    tls: Tls | None = None,
+    **harbor: Any,
 ) -> Iterator[Deployment]:
     """authentik and Harbor configured as the component configures them, unless
-    ``issuer`` or a Harbor field says otherwise."""
-    with authentik_stand_in(slug, issuer=issuer) as authentik:
+    ``issuer`` or a Harbor field says otherwise; over TLS with ``tls``."""
+    with authentik_stand_in(slug, issuer=issuer, tls=tls) as authentik:
         config = HarborConfig(oidc_endpoint=authentik.endpoint, client_id="")
-        with harbor_stand_in(config) as running:
+        with harbor_stand_in(config, tls=tls) as running:
             settings = validate(
                 {"harbor_url": running.url, "authentik_url": authentik.base, "slug": slug}
             )
@@ -227,3 +240,65 @@ def test_an_encrypted_url_is_asked_for_never_compared_through_its_ciphertext(
         assert "CIPHERTEXT" not in err
         # the flag gives what the file hides; the rest still comes from the stack
         assert main([*stack, "--harbor-url", d.harbor.url]) == 0, capsys.readouterr().out
+
+
+# -- over TLS on loopback (trustme certificates) ---------------------------------------
+
+
+def test_over_tls_with_the_ca_trusted_every_check_passes() -> None:
+    tls = tls_for("localhost")
+    with deployment(tls=tls) as d:
+        checks = verify(d.expected, http_fetch(5, context=tls.client))
+    assert d.expected.discovery_url.startswith("https://localhost:")
+    assert failed(checks) == {}
+
+
+def test_over_tls_an_untrusted_certificate_fails_every_check() -> None:
+    with deployment(tls=tls_for("localhost")) as d:
+        checks = verify(d.expected, http_fetch(5))  # the system's CAs only
+    assert not any(c.ok for c in checks)
+    assert "CERTIFICATE_VERIFY_FAILED" in failed(checks)["authentik discovery issuer"]
+
+
+def test_over_tls_a_certificate_for_another_host_fails() -> None:
+    tls = tls_for("other.example")  # trusted CA, wrong name
+    with deployment(tls=tls) as d:
+        checks = verify(d.expected, http_fetch(5, context=tls.client))
+    assert "Hostname mismatch" in failed(checks)["authentik discovery issuer"]
+    assert "Hostname mismatch" in failed(checks)["Harbor auth mode"]
+
+
+def test_the_command_trusts_a_private_ca_given_by_ssl_cert_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tls = tls_for("localhost")
+    ca = tmp_path / "ca.pem"
+    ca.write_text(tls.ca_pem)
+    with deployment(tls=tls) as d:
+        flags = ["verify", "--harbor-url", d.harbor.url, "--authentik-url", d.authentik.base]
+        assert main(flags) == 1  # not trusted yet
+        monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+        assert main(flags) == 0, capsys.readouterr().out
+
+
+def test_an_issuer_without_its_trailing_slash_fails() -> None:
+    with deployment(issuer=lambda endpoint: endpoint.rstrip("/")) as d:
+        problems = failed(verify(d.expected))
+    issuer = d.expected.issuer
+    assert problems["authentik discovery issuer"] == (
+        f"issuer is {issuer.rstrip('/')!r}, expected {issuer!r} (Harbor's OIDC endpoint "
+        "must equal it, trailing slash included)"
+    )
+
+
+def test_a_200_with_a_location_header_is_not_a_login_redirect() -> None:
+    answer = (
+        b"HTTP/1.1 200 OK\r\nLocation: https://id.example/authorize?client_id=x\r\n"
+        b"Content-Length: 0\r\n\r\n"
+    )
+    with raw_server(send(answer)) as (url, _):
+        settings = validate({"harbor_url": url, "authentik_url": url})
+        problems = failed(verify(Expected.from_settings(settings), http_fetch(5)))
+    assert problems["Harbor login redirect"] == (
+        f"GET {url}/c/oidc/login answered 200 without a redirect (is OIDC configured?)"
+    )
