@@ -78,7 +78,8 @@ def test_outputs(deploy: Deploy) -> None:
     assert not any(run.outputs[k].secret for k in run.outputs if k != "client_secret")
 
 
-def test_children_are_named_after_the_component_and_parented(deploy: Deploy) -> None:
+def test_children_are_named_after_the_component(deploy: Deploy) -> None:
+    # parenting: tests/component/test_wiring.py
     run = deploy(
         {
             "allowed_groups": ["harbor-users"],
@@ -277,16 +278,6 @@ def test_invalid_arguments_register_nothing(mocks: AuthentikHarborMocks) -> None
         run_program(program)
     assert {f for f, _ in caught.value.problems} == {"slug", "scopes"}
     assert mocks.resources == [] and mocks.invokes == []
-
-
-def test_plain_dict_and_typed_dict_are_the_same(deploy: Deploy) -> None:
-    from harbor_sso import HarborAuthentikSSOArgs
-
-    typed = HarborAuthentikSSOArgs(
-        harbor_url=GUIDE["harbor_url"], authentik_url=GUIDE["authentik_url"]
-    )
-    assert typed == GUIDE
-    assert deploy(dict(typed)).one("ConfigAuth").inputs["oidcName"] == "authentik"
 
 
 def test_missing_offline_access_warns(deploy: Deploy, caplog: pytest.LogCaptureFixture) -> None:

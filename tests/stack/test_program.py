@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import pulumi
+import pytest
+
+from harbor_sso import ConfigError, HarborAuthentikSSO, HarborAuthentikSSOArgs
+from harbor_sso.stack import program
+from harbor_sso.stack.config import camel, load
 from harbor_sso.stack.program import main
 from harbor_sso.tools.mocks import AuthentikHarborMocks, Registered, mock_engine, run_program
+from tests.component.test_component import ARGUMENT_EFFECTS
 from tests.support import is_secret_input, unwrap
 
 BASE = {
@@ -60,3 +70,70 @@ def test_booleans_are_read_as_config_get_bool_reads_them() -> None:
     # sdk/python/lib/pulumi/config.py _get_bool: true, True, false, False
     resources = by_name(run({"harbor-sso:verifyCert": "False", "harbor-sso:protect": "True"}))
     assert resources["harbor-sso-config-auth"].inputs["oidcVerifyCert"] is False
+
+
+def config_text(value: Any) -> str:
+    """A value as the engine hands config to the program: bools lowercase, lists JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value)
+    return str(value)
+
+
+@pytest.mark.parametrize(
+    ("arg", "value", "kind", "key", "expected"),
+    ARGUMENT_EFFECTS,
+    ids=[f"{camel(a[0])}->{a[2]}.{a[3]}" for a in ARGUMENT_EFFECTS],
+)
+def test_every_argument_key_reaches_its_resource(
+    arg: str, value: Any, kind: str, key: str, expected: Any
+) -> None:
+    config = {f"harbor-sso:{camel(arg)}": config_text(value)}
+    found = [r for r in run(config) if r.type.endswith(":" + kind)]
+    assert len(found) == 1
+    assert found[0].inputs[key] == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "resource", "field", "expected"),
+    [
+        ("authentikApiUrl", "https://authentik.internal:9443", "authentik", "url",
+         "https://authentik.internal:9443"),
+        ("harborApiUrl", "https://harbor.internal", "harbor", "url", "https://harbor.internal"),
+        ("authentikInsecure", "true", "authentik", "insecure", "true"),
+        ("harborInsecure", "true", "harbor", "insecure", "true"),
+        ("harborUsername", "robot$sso", "harbor", "username", "robot$sso"),
+    ],
+)  # fmt: skip
+def test_every_program_key_reaches_its_provider(
+    key: str, value: str, resource: str, field: str, expected: str
+) -> None:
+    resources = by_name(run({f"harbor-sso:{key}": value}))
+    assert unwrap(resources[resource].inputs[field]) == expected
+
+
+@pytest.mark.parametrize(("written", "protect"), [(None, False), ("true", True), ("True", True)])
+def test_protect_reaches_the_components_options(
+    written: str | None, protect: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[pulumi.ResourceOptions | None] = []
+
+    class Spy(HarborAuthentikSSO):
+        def __init__(
+            self, name: str, args: HarborAuthentikSSOArgs, opts: pulumi.ResourceOptions | None
+        ) -> None:
+            seen.append(opts)
+            super().__init__(name, args, opts)
+
+    monkeypatch.setattr(program, "HarborAuthentikSSO", Spy)
+    run({} if written is None else {"harbor-sso:protect": written})
+    [opts] = seen
+    assert opts is not None and bool(opts.protect) is protect
+
+
+@pytest.mark.parametrize("key", ["verify_cert", "harbor_url", "authentik_token", "Protect"])
+def test_only_the_camel_case_key_is_read(key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, f"harbor-sso:{key}": "true"})
+    assert caught.value.problems == [(f"harbor-sso:{key}", "unknown config key (a typo?)")]
