@@ -495,13 +495,23 @@ def client_secret_input(value: Any) -> pulumi.Output[str] | None:
     return pulumi.Output.secret(given.apply(checked) if isinstance(value, pulumi.Output) else given)
 
 
+_STAND_INS: Final = {
+    "harbor_url": "https://deferred.invalid",
+    "authentik_url": "https://deferred.invalid",
+    # valid values of their own type: "deferred" is no validity and no sub mode
+    "access_token_validity": "minutes=10",
+    "refresh_token_validity": "days=30",
+    "sub_mode": "hashed_user_id",
+}
+
+
 def stand_in(field: str) -> Any:
     """A valid value for a field not known yet (an Output, an encrypted config value), so
-    that the others can be checked now."""
-    if field in ("harbor_url", "authentik_url"):
-        return "https://deferred.invalid"
+    that the others can be checked now. Never seen: derived values wait for the real one."""
+    if field in _STAND_INS:
+        return _STAND_INS[field]
     default = Settings.model_fields[field].default
-    return default if default is not None else "deferred"
+    return default if default is not None else "deferred"  # pragma: no mutate (any valid Name)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import pytest
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
 from harbor_sso.lookups import MissingObjectError
+from harbor_sso.settings import PLAIN_FIELDS
 from harbor_sso.tools.mocks import ApiError, AuthentikHarborMocks, run_program, stable_uuid
 from tests.support import GUIDE, Run, is_secret_input, unwrap
 
@@ -146,6 +147,21 @@ ARGUMENT_EFFECTS: list[tuple[str, Any, str, str, Any]] = [
     ),
     ("scopes", ["openid", "email"], "ConfigAuth", "oidcScope", "openid,email"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("arg", "value", "kind", "key", "expected"),
+    [e for e in ARGUMENT_EFFECTS if e[0] not in PLAIN_FIELDS],
+    ids=[f"{e[0]}->{e[2]}.{e[3]}" for e in ARGUMENT_EFFECTS if e[0] not in PLAIN_FIELDS],
+)
+def test_an_argument_given_as_an_output_reaches_the_same_input(
+    deploy: Deploy, arg: str, value: Any, kind: str, key: str, expected: Any
+) -> None:
+    # checked against a stand-in at construction, then for real when it resolves
+    def program() -> None:
+        HarborAuthentikSSO("harbor", {**GUIDE, arg: pulumi.Output.from_input(value)})  # type: ignore[misc]
+
+    assert deploy(program=program).one(kind).inputs[key] == expected
 
 
 @pytest.mark.parametrize(("arg", "value", "kind", "key", "expected"), ARGUMENT_EFFECTS)

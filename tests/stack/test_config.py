@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from harbor_sso.settings import ConfigError
-from harbor_sso.stack.config import load
+from harbor_sso.settings import PLAIN_FIELDS, ConfigError
+from harbor_sso.stack.config import (
+    ARGUMENT_KEYS,
+    BOOL_FIELDS,
+    ENCRYPTED_PLACEHOLDER,
+    PROGRAM_BOOL_KEYS,
+    PROGRAM_KEYS,
+    load,
+    placeholder,
+)
 
 BASE = {
     "harbor-sso:harborUrl": "https://harbor.company",
@@ -97,3 +105,30 @@ def test_required_keys() -> None:
 
 def test_other_namespaces_are_ignored() -> None:
     assert load({**BASE, "authentik:url": "x", "harbor:insecure": "true"}).harbor_insecure is False
+
+
+@pytest.mark.parametrize(
+    "key",
+    sorted(
+        k
+        for k in [*ARGUMENT_KEYS, *PROGRAM_KEYS]
+        if ARGUMENT_KEYS.get(k) not in PLAIN_FIELDS | {"client_secret"}
+    ),
+)
+def test_the_stand_in_for_an_encrypted_key_is_valid_and_typed(key: str) -> None:
+    # what plan hands the program instead of ciphertext must pass every check
+    value = placeholder(key)
+    cfg = load({**BASE, f"harbor-sso:{key}": value}, frozenset({f"harbor-sso:{key}"}))
+    if key in PROGRAM_BOOL_KEYS or ARGUMENT_KEYS.get(key) in BOOL_FIELDS:
+        assert value in ("true", "false")
+    if key in ("authentikApiUrl", "harborApiUrl"):
+        assert getattr(cfg, camel_to_snake(key)) == "https://deferred.invalid"
+    assert value != ENCRYPTED_PLACEHOLDER or key in (
+        "harborUsername",
+        "authentikToken",
+        "harborPassword",
+    )
+
+
+def camel_to_snake(key: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)

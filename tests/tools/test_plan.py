@@ -308,3 +308,27 @@ def test_a_file_of_the_wrong_shape_exits_2_naming_it(
     assert (code, out) == (2, "")
     assert names in err
     assert "Traceback" not in err
+
+
+ENCRYPTABLE = [
+    "harborUrl", "authentikUrl", "slug", "applicationName", "clientId", "clientSecret",
+    "verifyCert", "autoOnboard", "openInNewTab", "policyEngineMode", "subMode",
+    "accessTokenValidity", "adminGroup", "groupFilter", "authentikApiUrl", "harborApiUrl",
+    "authentikInsecure", "harborInsecure", "protect", "authentikToken", "harborPassword",
+    "harborUsername",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", ENCRYPTABLE)
+def test_any_key_that_may_be_encrypted_plans_from_a_valid_stand_in(
+    copy: Path, key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_dev(copy, **{key: {"secure": "v1:KEYciphertext"}})
+    code, out, err = run_cli(
+        "plan", "--stack", "dev", "--project-dir", str(copy), "--json", capsys=capsys
+    )
+    assert (code, err) == (0, "")
+    assert "KEYciphertext" not in out
+    result = json.loads(out)
+    credentials = ("clientSecret", "authentikToken", "harborPassword")
+    assert result["deferred"] == ([] if key in credentials else [f"harbor-sso:{key}"])
