@@ -61,7 +61,7 @@ def build_authentik(
         pulumi.Output.all(managed_ids, *(m.id for m in mappings)).apply(
             lambda ids: [*ids[0], *ids[1:]]
         )
-        if mappings
+        if mappings  # pragma: no mutate (both give the same list; this saves an Output)
         else managed_ids
     )
 

@@ -53,10 +53,10 @@ def build(cfg: StackConfig) -> HarborAuthentikSSO:
         # The SDK's own default is insecure=True (TLS off): always say it.
         insecure=cfg.harbor_insecure,
     )
-    # Encrypted config stays secret in state: the component gets those values as secrets.
-    secret = cfg.secret_args | {"client_secret"}
+    # Encrypted config stays secret in state: the component gets those values as secrets
+    # (clientSecret always counts as one: config.SECRET_KEYS).
     args: Mapping[str, Any] = {
-        key: pulumi.Output.secret(value) if key in secret else value
+        key: pulumi.Output.secret(value) if key in cfg.secret_args else value
         for key, value in cfg.args.items()
     }
     return HarborAuthentikSSO(

@@ -15,7 +15,7 @@ import pytest
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
 from harbor_sso.lookups import MissingObjectError
-from harbor_sso.settings import PLAIN_FIELDS
+from harbor_sso.settings import MANAGED_MAPPING_PREFIX, PLAIN_FIELDS
 from harbor_sso.tools.mocks import ApiError, AuthentikHarborMocks, run_program, stable_uuid
 from tests.support import GUIDE, Run, is_secret_input, unwrap
 
@@ -416,3 +416,18 @@ def test_look_ups_are_per_authentik_provider(deploy: Deploy) -> None:
             HarborAuthentikSSO(f"h{i}", GUIDE, pulumi.ResourceOptions(providers={"authentik": ak}))
 
     assert len(deploy(program=program).mocks.invokes) == 8
+
+
+def test_a_failure_naming_several_mappings_names_every_scope(
+    deploy: Deploy, mocks: AuthentikHarborMocks
+) -> None:
+    def refuse(inputs: Any) -> dict[str, Any]:
+        names = " and ".join(MANAGED_MAPPING_PREFIX + s for s in ("email", "profile"))
+        raise ApiError(f"400 Bad Request: {names} are not available choices")
+
+    mocks._scope_mappings = refuse  # type: ignore[method-assign]
+    with pytest.raises(MissingObjectError, match=r"for email, profile \(") as caught:
+        deploy()
+    assert f"{MANAGED_MAPPING_PREFIX}email, {MANAGED_MAPPING_PREFIX}profile is not" in str(
+        caught.value
+    )

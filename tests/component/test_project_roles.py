@@ -17,6 +17,7 @@ import pytest
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
 from harbor_sso.harbor_side import membership_name
+from harbor_sso.lookups import MissingObjectError
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 from tests.support import GUIDE, Run
 
@@ -215,3 +216,39 @@ def test_membership_names_are_safe_in_a_urn_and_never_collide(
     assert "::" not in name
     # the split point is unambiguous: '.' only ever separates project and group
     assert name.removeprefix("x-role-").count(".") == 1
+
+
+def test_projects_are_looked_up_through_the_components_harbor_provider() -> None:
+    mocks = AuthentikHarborMocks(groups=GROUPS, projects=("library", "team-a"))
+
+    def program() -> None:
+        import pulumiverse_harbor as harbor
+
+        explicit = harbor.Provider("explicit-harbor", url="https://harbor.company", insecure=False)
+        HarborAuthentikSSO(
+            "harbor",
+            {**GUIDE, "project_roles": ROLES},
+            pulumi.ResourceOptions(providers={"harbor": explicit}),
+        )
+
+    with mock_engine(mocks):
+        run_program(program)
+    looked_up = [i for i in mocks.invokes if i.token.endswith("getProject")]
+    assert len(looked_up) == 2
+    assert all("::explicit-harbor::" in i.provider for i in looked_up)
+    members = [r for r in mocks.resources if r.type.endswith("ProjectMemberGroup")]
+    assert all("::explicit-harbor::" in m.provider for m in members)
+
+
+def test_an_unknown_project_is_named_with_the_fix(projects_mocks: AuthentikHarborMocks) -> None:
+    with pytest.raises(MissingObjectError) as caught:
+        deploy_roles(projects_mocks, project_roles={"missing": {"developers": "developer"}})
+    assert str(caught.value) == (
+        "project_roles.missing: Harbor has no project named 'missing'; create it first "
+        "(projects are looked up, never created here)"
+    )
+
+
+def test_upper_case_names_stay_readable_and_distinct() -> None:
+    assert membership_name("x", "Team-A", "Devs") == "x-role-Team-A.Devs"
+    assert membership_name("x", "team-a", "devs") != membership_name("x", "Team-A", "Devs")

@@ -251,3 +251,28 @@ def test_error_lines_can_rename_arguments() -> None:
     err = ConfigError([("harbor_url", "bad")])
     assert err.lines(lambda f: f.upper()) == ["HARBOR_URL: bad"]
     assert "harbor_url: bad" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("url", "warns"),
+    [
+        ("http://localhost:8080", False),
+        ("http://registry.localhost", False),
+        ("http://127.0.0.2", False),
+        ("http://[::1]:8080", False),
+        ("http://harbor.company", True),
+        ("http://10.0.0.5", True),
+        ("http://localhost.company", True),
+        ("https://harbor.company", False),
+    ],
+)
+def test_plain_http_warns_unless_it_stays_on_this_machine(url: str, warns: bool) -> None:
+    found = [w for w in validate({**BASE, "harbor_url": url}).warnings() if w[0] == "harbor_url"]
+    assert bool(found) is warns
+
+
+def test_a_bad_group_filter_is_reported_once_by_us_not_by_re2s_logger(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    assert problems(group_filter="(?=x)")[0][0] == "group_filter"
+    assert capfd.readouterr().err == ""

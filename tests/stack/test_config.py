@@ -132,3 +132,22 @@ def test_the_stand_in_for_an_encrypted_key_is_valid_and_typed(key: str) -> None:
 
 def camel_to_snake(key: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ('["tenant"]', ("harbor-sso:extraScopeMappings[0]", "Input should be a valid dictionary")),
+        (
+            '[{"scopeName": "t", "expression": "", "tenant": 1}]',
+            ("harbor-sso:extraScopeMappings[0].expression", "must not be empty"),
+        ),
+    ],
+)
+def test_scope_mapping_entries_are_named_by_their_config_path(
+    raw: str, problem: tuple[str, str]
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, "harbor-sso:extraScopeMappings": raw})
+    found = {field: message for field, message in caught.value.problems}
+    assert found[problem[0]].startswith(problem[1]), found

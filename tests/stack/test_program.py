@@ -137,3 +137,39 @@ def test_only_the_camel_case_key_is_read(key: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load({**BASE, f"harbor-sso:{key}": "true"})
     assert caught.value.problems == [(f"harbor-sso:{key}", "unknown config key (a typo?)")]
+
+
+def test_every_child_and_look_up_uses_the_explicit_providers() -> None:
+    mocks = AuthentikHarborMocks(groups=("harbor-users",), projects=("library",))
+    config = {
+        **BASE,
+        "harbor-sso:allowedGroups": '["harbor-users"]',
+        "harbor-sso:projectRoles": '{"library": {"harbor-users": "guest"}}',
+    }
+    with mock_engine(mocks, config=config):
+        run_program(main)
+    children = [r for r in mocks.resources if r.type.split(":")[0] in ("authentik", "harbor")]
+    assert {r.type.split(":")[0] for r in children} == {"authentik", "harbor"}
+    for r in children:  # provider references are `<urn>::<id>`
+        assert f"pulumi:providers:{r.type.split(':')[0]}::" in r.provider, (r.name, r.provider)
+    for i in mocks.invokes:
+        assert f"pulumi:providers:{i.token.split(':')[0]}::" in i.provider, (i.token, i.provider)
+
+
+def test_the_credentials_reach_the_providers_as_given_and_secret() -> None:
+    resources = by_name(
+        run({"harbor-sso:harborUsername": "admin", "harbor-sso:harborPassword": "pw"})
+    )
+    for name, field, value in (("authentik", "token", "t"), ("harbor", "password", "pw")):
+        assert is_secret_input(resources[name].inputs[field])
+        assert unwrap(resources[name].inputs[field]) == value
+
+
+def test_invalid_config_stops_the_program_with_one_line_per_problem() -> None:
+    with pytest.raises(pulumi.RunError) as caught:
+        run({"harbor-sso:harborUrl": "ftp://x", "harbor-sso:verifyCert": "maybe"})
+    assert str(caught.value) == (
+        "invalid stack configuration:\n"
+        "  harbor-sso:verifyCert: must be true or false; got 'maybe'\n"
+        "  harbor-sso:harborUrl: must be an http(s) URL such as https://host.example; got 'ftp://x'"
+    )
