@@ -142,16 +142,19 @@ def test_project_roles_must_be_plain(projects_mocks: AuthentikHarborMocks) -> No
         deploy_roles(projects_mocks, project_roles=pulumi.Output.from_input(ROLES))
 
 
+def role_warnings(
+    mocks: AuthentikHarborMocks, caplog: pytest.LogCaptureFixture, **args: Any
+) -> list[str]:
+    """The warnings about project roles of one deployment with ``args``, sorted."""
+    with caplog.at_level(logging.WARNING):
+        deploy_roles(mocks, project_roles=ROLES, **args)
+    return sorted(r.getMessage() for r in caplog.records if "project_roles" in r.getMessage())
+
+
 def test_a_role_for_a_group_that_cannot_log_in_warns(
     projects_mocks: AuthentikHarborMocks, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING):
-        deploy_roles(
-            projects_mocks,
-            project_roles=ROLES,
-            allowed_groups=["harbor-admins", "developers", "ops team"][:2],
-        )
-    warned = [r.getMessage() for r in caplog.records if "project_roles" in r.getMessage()]
+    warned = role_warnings(projects_mocks, caplog, allowed_groups=["harbor-admins", "developers"])
     assert warned == [
         "project_roles.team-a.ops team: group 'ops team' is not in allowed_groups: "
         "its members cannot log in"
@@ -162,9 +165,8 @@ def test_a_role_for_a_group_harbors_filter_drops_warns(
     projects_mocks: AuthentikHarborMocks, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Go's regexp.MatchString is unanchored: '-admins' keeps harbor-admins only
-    with caplog.at_level(logging.WARNING):
-        deploy_roles(projects_mocks, project_roles=ROLES, group_filter="-admins")
-    warned = sorted(r.getMessage() for r in caplog.records if "group_filter" in r.getMessage())
+    warned = role_warnings(projects_mocks, caplog, group_filter="-admins")
+    assert all("does not match group_filter '-admins'" in w for w in warned)
     assert [w.split(":")[0] for w in warned] == [
         "project_roles.library.developers",
         "project_roles.team-a.developers",
@@ -175,14 +177,13 @@ def test_a_role_for_a_group_harbors_filter_drops_warns(
 def test_no_warning_when_every_role_can_apply(
     projects_mocks: AuthentikHarborMocks, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING):
-        deploy_roles(
-            projects_mocks,
-            project_roles=ROLES,
-            allowed_groups=["harbor-admins", "developers", "ops team"],
-            group_filter=r"^[\p{L} -]+$",  # RE2 syntax Python's re rejects
-        )
-    assert not [r for r in caplog.records if "project_roles" in r.getMessage()]
+    warned = role_warnings(
+        projects_mocks,
+        caplog,
+        allowed_groups=list(GROUPS),
+        group_filter=r"^[\p{L} -]+$",  # RE2 syntax Python's re rejects
+    )
+    assert warned == []
 
 
 def test_the_same_roles_give_the_same_resources() -> None:

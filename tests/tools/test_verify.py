@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,6 +58,16 @@ def deployment(
             for key, value in harbor.items():
                 setattr(config, key, value)
             yield Deployment(authentik, running, settings)
+
+
+def write_stack(root: Path, harbor_url_line: str, d: Deployment) -> None:
+    """A project with the stack `local` for deployment ``d``, its Harbor URL as given."""
+    (root / "stacks").mkdir()
+    (root / "Pulumi.yaml").write_text("name: harbor-sso\nruntime: python\nstackConfigDir: stacks\n")
+    (root / "stacks" / "Pulumi.local.yaml").write_text(
+        f"config:\n  {harbor_url_line}\n  harbor-sso:authentikUrl: {d.authentik.base}\n"
+        "  harbor-sso:slug: registry\n"
+    )
 
 
 def by_name(checks: list[Check]) -> dict[str, Check]:
@@ -188,18 +197,7 @@ def test_command_reads_the_expectation_from_a_stack(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with deployment(slug="registry") as d:
-        (tmp_path / "stacks").mkdir()
-        (tmp_path / "Pulumi.yaml").write_text(
-            "name: harbor-sso\nruntime: python\nstackConfigDir: stacks\n"
-        )
-        (tmp_path / "stacks" / "Pulumi.local.yaml").write_text(
-            textwrap.dedent(f"""\
-                config:
-                  harbor-sso:harborUrl: {d.harbor.url}
-                  harbor-sso:authentikUrl: {d.authentik.base}
-                  harbor-sso:slug: registry
-                """)
-        )
+        write_stack(tmp_path, f"harbor-sso:harborUrl: {d.harbor.url}", d)
         code = main(["verify", "--stack", "local", "--project-dir", str(tmp_path)])
     assert code == 0, capsys.readouterr().out
 
@@ -220,19 +218,7 @@ def test_an_encrypted_url_is_asked_for_never_compared_through_its_ciphertext(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with deployment(slug="registry") as d:
-        (tmp_path / "stacks").mkdir()
-        (tmp_path / "Pulumi.yaml").write_text(
-            "name: harbor-sso\nruntime: python\nstackConfigDir: stacks\n"
-        )
-        (tmp_path / "stacks" / "Pulumi.local.yaml").write_text(
-            textwrap.dedent(f"""\
-                config:
-                  harbor-sso:harborUrl:
-                    secure: v1:CIPHERTEXT
-                  harbor-sso:authentikUrl: {d.authentik.base}
-                  harbor-sso:slug: registry
-                """)
-        )
+        write_stack(tmp_path, "harbor-sso:harborUrl:\n    secure: v1:CIPHERTEXT", d)
         stack = ["verify", "--stack", "local", "--project-dir", str(tmp_path)]
         assert main(stack) == 2
         err = capsys.readouterr().err
