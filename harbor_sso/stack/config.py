@@ -202,7 +202,7 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
         )
         for key in sorted(PROGRAM_BOOL_KEYS)
     }
-    settings = None
+    settings = None  # pragma: no mutate (read only when problems is empty: then it is set)
     try:
         check_client_secret(args.get("client_secret"))
     except ConfigError as exc:

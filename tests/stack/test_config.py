@@ -151,3 +151,41 @@ def test_scope_mapping_entries_are_named_by_their_config_path(
         load({**BASE, "harbor-sso:extraScopeMappings": raw})
     found = {field: message for field, message in caught.value.problems}
     assert found[problem[0]].startswith(problem[1]), found
+
+
+def test_exact_messages_for_a_missing_token_and_a_bad_structure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AUTHENTIK_TOKEN", raising=False)
+    config = {k: v for k, v in BASE.items() if not k.endswith("Token")}
+    with pytest.raises(ConfigError) as caught:
+        load({**config, "harbor-sso:allowedGroups": "not json"})
+    assert caught.value.problems == [
+        (
+            "harbor-sso:allowedGroups",
+            "must be a YAML list or map (JSON when set by hand); got 'not json'",
+        ),
+        (
+            "harbor-sso:authentikToken",
+            "is required: `pulumi config set --secret harbor-sso:authentikToken ...` "
+            "or AUTHENTIK_TOKEN in the environment",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("key", ["authentikApiUrl", "harborApiUrl", "protect", "verifyCert", "slug"])
+@pytest.mark.parametrize("encrypted", [True, False])
+def test_a_bad_program_value_is_shown_unless_encrypted(key: str, encrypted: bool) -> None:
+    full = f"harbor-sso:{key}"
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, full: "ftp://CANARY"}, frozenset({full}) if encrypted else frozenset())
+    [(field, message)] = caught.value.problems
+    assert field == full
+    assert message.endswith("; got [secret]" if encrypted else "; got 'ftp://CANARY'")
+
+
+def test_the_old_namespace_config_form_is_not_silently_ignored() -> None:
+    # `<ns>:config:<key>`: the engine's compatibility form of a key (resource/config/key.go)
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, "harbor-sso:config:slug": "x"})
+    assert caught.value.problems == [("harbor-sso:config:slug", "unknown config key (a typo?)")]
