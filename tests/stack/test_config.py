@@ -173,7 +173,9 @@ def test_exact_messages_for_a_missing_token_and_a_bad_structure(
     ]
 
 
-@pytest.mark.parametrize("key", ["authentikApiUrl", "harborApiUrl", "protect", "verifyCert", "slug"])
+@pytest.mark.parametrize(
+    "key", ["authentikApiUrl", "harborApiUrl", "protect", "verifyCert", "slug"]
+)
 @pytest.mark.parametrize("encrypted", [True, False])
 def test_a_bad_program_value_is_shown_unless_encrypted(key: str, encrypted: bool) -> None:
     full = f"harbor-sso:{key}"
