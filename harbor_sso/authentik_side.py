@@ -18,8 +18,6 @@ class AuthentikSide:
     provider_id: pulumi.Output[int]
     """The provider's numeric ID: authentik's ``id`` arrives as a string."""
     application: authentik.Application
-    scope_mappings: list[authentik.PropertyMappingProviderScope]
-    bindings: list[authentik.PolicyBinding]
 
 
 def build_authentik(
@@ -108,7 +106,7 @@ def build_authentik(
         opts=replace_opts,
     )
 
-    bindings = [
+    for order, group in enumerate(settings.allowed_groups):
         authentik.PolicyBinding(
             f"{name}-allow-{group}",
             target=application.uuid,
@@ -116,6 +114,4 @@ def build_authentik(
             order=order,
             opts=opts,
         )
-        for order, group in enumerate(settings.allowed_groups)
-    ]
-    return AuthentikSide(provider, provider_id, application, mappings, bindings)
+    return AuthentikSide(provider, provider_id, application)

@@ -346,7 +346,8 @@ class Settings(_Model):
         found: list[Problem] = []
         for field in ("harbor_url", "authentik_url"):
             parts = urlsplit(getattr(self, field))
-            if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+            host = parts.hostname or ""  # pragma: no mutate (validated: there is a host)
+            if parts.scheme == "http" and not _is_loopback(host):
                 found.append(
                     (
                         field,
@@ -483,9 +484,8 @@ def check_client_secret(value: Any) -> None:
 
 
 def client_secret_input(value: Any) -> pulumi.Output[str] | None:
-    """The client secret as a secret Output: a plain one is checked now, an Output when
-    it resolves, with the same rules; neither is ever shown."""
-    check_client_secret(value)
+    """The client secret as a secret Output, checked when it resolves with the rules a
+    plain one was checked with by :func:`resolve`, before anything was registered."""
     if value is None:
         return None
 
@@ -493,8 +493,7 @@ def client_secret_input(value: Any) -> pulumi.Output[str] | None:
         check_client_secret(secret)
         return str(secret)
 
-    given = pulumi.Output.from_input(value)
-    return pulumi.Output.secret(given.apply(checked) if isinstance(value, pulumi.Output) else given)
+    return pulumi.Output.secret(pulumi.Output.from_input(value).apply(checked))
 
 
 _STAND_INS: Final = {

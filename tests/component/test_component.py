@@ -15,7 +15,7 @@ import pytest
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
 from harbor_sso.lookups import MissingObjectError
-from harbor_sso.settings import MANAGED_MAPPING_PREFIX, PLAIN_FIELDS
+from harbor_sso.settings import MANAGED_MAPPING_PREFIX, MANAGED_SCOPES, PLAIN_FIELDS
 from harbor_sso.tools.mocks import ApiError, AuthentikHarborMocks, run_program, stable_uuid
 from tests.support import GUIDE, Run, is_secret_input, unwrap
 
@@ -431,3 +431,13 @@ def test_a_failure_naming_several_mappings_names_every_scope(
     assert f"{MANAGED_MAPPING_PREFIX}email, {MANAGED_MAPPING_PREFIX}profile is not" in str(
         caught.value
     )
+
+
+def test_custom_mappings_follow_the_managed_ones_on_the_provider(deploy: Deploy) -> None:
+    run = deploy({"extra_scope_mappings": [{"scope_name": "tenant", "expression": "return {}"}]})
+    managed = sorted(stable_uuid("mapping", MANAGED_MAPPING_PREFIX + s) for s in MANAGED_SCOPES)
+    custom = stable_uuid(
+        "authentik:index/propertyMappingProviderScope:PropertyMappingProviderScope",
+        "harbor-scope-tenant",
+    )
+    assert run.one("ProviderOauth2").inputs["propertyMappings"] == [*managed, custom]

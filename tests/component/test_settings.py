@@ -276,3 +276,39 @@ def test_a_bad_group_filter_is_reported_once_by_us_not_by_re2s_logger(
 ) -> None:
     assert problems(group_filter="(?=x)")[0][0] == "group_filter"
     assert capfd.readouterr().err == ""
+
+
+def test_every_warning_says_why_and_what_to_do() -> None:
+    settings = validate(
+        {
+            "harbor_url": "http://harbor.company",
+            "authentik_url": "https://authentik.company",
+            "scopes": ["openid"],
+            "group_filter": "^ops",
+            "project_roles": {"library": {"devs": "developer"}},
+        }
+    )
+    assert settings.warnings() == [
+        (
+            "harbor_url",
+            "http:// to harbor.company, not this machine: tokens and the client secret would "
+            "cross the network unencrypted; use https://",
+        ),
+        (
+            "scopes",
+            "'offline_access' is not requested, so authentik issues no refresh token and "
+            "Harbor's CLI secret for `docker login` dies with the token",
+        ),
+        (
+            "project_roles.library.devs",
+            "group 'devs' does not match group_filter '^ops': Harbor never attaches it to a "
+            "user, so the role never applies",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("given", "kind"), [([], "list"), ("harbor", "str"), (None, "NoneType")])
+def test_arguments_that_are_not_a_mapping_say_what_they_are(given: Any, kind: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve(given)
+    assert caught.value.problems == [("arguments", f"must be a mapping; got {kind}")]

@@ -113,3 +113,53 @@ def test_children_are_parented_to_the_component() -> None:
         "eu-config-auth": "eu",
         "eu-allow-harbor-users": "eu",
     }
+
+
+def test_a_client_secret_output_reaches_both_sides_with_its_value() -> None:
+    def program() -> None:
+        HarborAuthentikSSO(
+            "harbor", {**GUIDE, "client_secret": pulumi.Output.from_input("s3cret-value")}
+        )
+
+    mocks = AuthentikHarborMocks()
+    with mock_engine(mocks):
+        run_program(program)
+    run = Run(mocks, {})
+    assert unwrap(run.one("ProviderOauth2").inputs["clientSecret"]) == "s3cret-value"
+    assert unwrap(run.one("ConfigAuth").inputs["oidcClientSecret"]) == "s3cret-value"
+
+
+@pytest.mark.parametrize("bad", ["", "  padded  ", "x" * 256])
+def test_a_bad_plain_client_secret_registers_nothing(bad: str) -> None:
+    mocks = AuthentikHarborMocks()
+
+    def program() -> None:
+        HarborAuthentikSSO("harbor", {**GUIDE, "client_secret": bad})
+
+    with mock_engine(mocks), pytest.raises(Exception, match="client_secret: must be"):
+        run_program(program)
+    assert mocks.resources == []
+
+
+def test_memberships_are_parented_and_replaced_delete_first() -> None:
+    seen: dict[str, tuple[str | None, bool | None]] = {}
+
+    def record(args: pulumi.ResourceTransformationArgs) -> None:
+        parent = args.opts.parent
+        seen[args.name] = (
+            None if parent is None else parent._name,
+            args.opts.delete_before_replace,
+        )
+
+    def program() -> None:
+        HarborAuthentikSSO(
+            "eu",
+            {**GUIDE, "project_roles": {"library": {"devs": "developer"}}},
+            pulumi.ResourceOptions(transformations=[record]),
+        )
+
+    with mock_engine(AuthentikHarborMocks()):
+        run_program(program)
+    # a second membership of one group in one project is an error in Harbor
+    # (member controller Create, ErrDuplicateProjectMember): delete the old one first
+    assert seen["eu-role-library.devs"] == ("eu", True)
