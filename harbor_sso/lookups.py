@@ -18,6 +18,8 @@ from pulumi.runtime import settings as runtime_settings
 from .settings import MANAGED_MAPPING_PREFIX
 
 T = TypeVar("T")
+# Memo-key labels: any distinct strings will do.
+_FLOW, _CERTIFICATE, _GROUP, _SCOPES, _PROJECT = "flow", "certificate", "group", "scopes", "project"
 
 
 class MissingObjectError(Exception):
@@ -54,7 +56,7 @@ class HarborLookups(_Lookups):
             ).id
             return found.apply(lambda pid: _project_id(name, pid))
 
-        return self._once(("project", name), ask)  # pragma: no mutate (a label: any will do)
+        return self._once((_PROJECT, name), ask)
 
 
 def _project_id(name: str, found: str | None) -> str:
@@ -72,13 +74,13 @@ class AuthentikLookups(_Lookups):
     def flow(self, slug: str) -> pulumi.Output[str]:
         """The UUID of the flow with this slug."""
         return self._once(
-            ("flow", slug), lambda: authentik.get_flow_output(slug=slug, opts=self._opts).id
+            (_FLOW, slug), lambda: authentik.get_flow_output(slug=slug, opts=self._opts).id
         )
 
     def certificate(self, name: str) -> pulumi.Output[str]:
         """The UUID of a key pair; neither key nor certificate enters the state."""
         return self._once(
-            ("certificate", name),
+            (_CERTIFICATE, name),
             lambda: (
                 authentik.get_certificate_key_pair_output(
                     name=name, fetch_certificate=False, fetch_key=False, opts=self._opts
@@ -89,7 +91,7 @@ class AuthentikLookups(_Lookups):
     def group(self, name: str) -> pulumi.Output[str]:
         """The UUID of the group with this name (members are not fetched)."""
         return self._once(
-            ("group", name),  # pragma: no mutate (a label: any distinct one will do)
+            (_GROUP, name),
             lambda: authentik.get_group_output(name=name, include_users=False, opts=self._opts).id,
         )
 
@@ -118,7 +120,7 @@ class AuthentikLookups(_Lookups):
 
             return pulumi.Output.from_input(explained())
 
-        return self._once(("scope_mappings", managed), ask)
+        return self._once((_SCOPES, managed), ask)
 
 
 def _missing_mappings(managed: tuple[str, ...], failure: Exception) -> Exception:

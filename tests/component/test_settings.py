@@ -312,3 +312,42 @@ def test_arguments_that_are_not_a_mapping_say_what_they_are(given: Any, kind: st
     with pytest.raises(ConfigError) as caught:
         resolve(given)
     assert caught.value.problems == [("arguments", f"must be a mapping; got {kind}")]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("minutes=1=2", "has a bad number '1=2' for minutes"),
+        ("hours=1;minutes=-1", "has a negative minutes"),
+        ("minutes=0;seconds=0", "must be longer than zero"),
+        (
+            "1h",
+            "must look like 'hours=1;minutes=2;seconds=3' with units days, hours, "
+            "microseconds, milliseconds, minutes, seconds, weeks",
+        ),
+    ],
+)
+def test_validity_messages(value: str, message: str) -> None:
+    assert problems(access_token_validity=value) == [
+        ("access_token_validity", f"{message}; got {value!r}")
+    ]
+
+
+def test_validity_parts_add_up() -> None:
+    # a zero part after a positive one must not reset the total
+    assert validate({**BASE, "refresh_token_validity": "hours=1;minutes=0"}) is not None
+
+
+def test_the_client_id_may_use_all_255_characters() -> None:
+    assert validate({**BASE, "client_id": "c" * 255}).client_id == "c" * 255
+    [(field, message)] = problems(client_id="c" * 256)
+    assert (field, message.split(";")[0]) == ("client_id", "must be at most 255 characters")
+
+
+def test_a_bad_group_filter_says_what_re2_says() -> None:
+    assert problems(group_filter="(?=x)") == [
+        (
+            "group_filter",
+            "is not a valid RE2 regular expression (invalid perl operator: (?=); got '(?=x)'",
+        )
+    ]
