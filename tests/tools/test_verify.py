@@ -13,7 +13,7 @@ import pytest
 
 from harbor_sso.settings import Settings, validate
 from harbor_sso.tools.cli import main
-from harbor_sso.tools.verify import Check, Expected, http_fetch, verify
+from harbor_sso.tools.verify import Check, Expected, http_fetch, printable, verify
 
 from .hostile import raw_server, send
 from .stand_ins import (
@@ -75,7 +75,8 @@ def by_name(checks: list[Check]) -> dict[str, Check]:
 
 
 def failed(checks: list[Check]) -> dict[str, str]:
-    return {c.name: c.detail for c in checks if not c.ok}
+    assert all(c.ok in (True, False) for c in checks)  # a bool, not merely falsy
+    return {c.name: c.detail for c in checks if c.ok is False}
 
 
 def test_a_correct_deployment_passes_every_check() -> None:
@@ -287,4 +288,51 @@ def test_a_200_with_a_location_header_is_not_a_login_redirect() -> None:
         problems = failed(verify(Expected.from_settings(settings), http_fetch(5)))
     assert problems["Harbor login redirect"] == (
         f"GET {url}/c/oidc/login answered 200 without a redirect (is OIDC configured?)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("plain text", "plain text"),
+        ("red \x1b[31mtext", "red \\x1b[31mtext"),
+        ("a\nb\tc\u200bd", "a\\nb\\tc\\u200bd"),
+        ("https://admin:hunter2@evil.example/x", "https://[redacted]@evil.example/x"),
+        ("x" * 400, "x" * 400),
+        ("x" * 401, "x" * 397 + "..."),
+    ],
+)
+def test_server_text_is_printed_escaped_redacted_and_bounded(text: str, shown: str) -> None:
+    assert printable(text) == shown
+
+
+def test_a_json_answer_that_is_not_200_is_no_answer() -> None:
+    body = b'{"auth_mode": "oidc_auth", "issuer": "x"}'
+    answer = b"HTTP/1.1 500 Oops\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    with raw_server(send(answer)) as (url, _):
+        settings = validate({"harbor_url": url, "authentik_url": url})
+        problems = failed(verify(Expected.from_settings(settings), http_fetch(5)))
+    assert problems["Harbor auth mode"] == (
+        f"GET {url}/api/v2.0/systeminfo answered 500 without Harbor's system information"
+    )
+
+
+def test_an_unreachable_harbor_fails_every_harbor_check_by_name() -> None:
+    with deployment() as d:
+        url = d.harbor.url
+        expected = d.expected
+    problems = failed(verify(expected, http_fetch(5)))  # both servers gone
+    assert problems["Harbor login redirect"] == (
+        f"GET {url}/c/oidc/login failed: ConnectionRefusedError: [Errno 111] Connection refused"
+    )
+
+
+def test_a_tls_failure_says_why_exactly() -> None:
+    tls = tls_for("other.example")
+    with deployment(tls=tls) as d:
+        problems = failed(verify(d.expected, http_fetch(5, context=tls.client)))
+        url = d.expected.systeminfo_url
+    assert problems["Harbor auth mode"] == (
+        f"GET {url} failed: SSLCertVerificationError: CERTIFICATE_VERIFY_FAILED: "
+        "Hostname mismatch, certificate is not valid for 'localhost'."
     )
