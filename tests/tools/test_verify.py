@@ -13,7 +13,7 @@ import pytest
 
 from harbor_sso.settings import Settings, validate
 from harbor_sso.tools.cli import main
-from harbor_sso.tools.verify import Check, Expected, http_fetch, printable, verify
+from harbor_sso.tools.verify import Check, Expected, http_fetch, printable, report, verify
 
 from .hostile import raw_server, send
 from .stand_ins import (
@@ -336,3 +336,45 @@ def test_a_tls_failure_says_why_exactly() -> None:
         f"GET {url} failed: SSLCertVerificationError: CERTIFICATE_VERIFY_FAILED: "
         "Hostname mismatch, certificate is not valid for 'localhost'."
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "location", "redirect"),
+    [
+        (b"301", True, True),
+        (b"302", True, True),
+        (b"303", True, True),
+        (b"307", True, True),
+        (b"308", True, True),
+        (b"300", True, False),
+        (b"304", True, False),
+        (b"302", False, False),
+    ],
+)
+def test_only_a_redirect_status_with_a_location_is_a_login_redirect(
+    status: bytes, location: bool, redirect: bool
+) -> None:
+    head = b"HTTP/1.1 " + status + b" X\r\nContent-Length: 0\r\n"
+    if location:
+        head += b"Location: https://id.example/authorize?client_id=x\r\n"
+    with raw_server(send(head + b"\r\n")) as (url, _):
+        settings = validate({"harbor_url": url, "authentik_url": url})
+        checks = verify(Expected.from_settings(settings), http_fetch(5))
+    names = [c.name for c in checks]
+    assert ("Harbor login redirect" not in names) is redirect
+    assert ("login redirect client_id" in names) is redirect
+
+
+def test_the_target_check_says_what_it_compared() -> None:
+    with deployment() as d:
+        good = by_name(verify(d.expected))["login redirect target"]
+    endpoint = good.detail.removeprefix("redirects to ").strip("'")
+    assert good.ok is True
+    assert good.detail == f"redirects to {endpoint!r}"
+    assert endpoint.endswith("/oauth2/authorize")
+
+
+def test_the_report_ends_with_the_count() -> None:
+    checks = [Check("a", True, "x"), Check("b", False, "y"), Check("c", False, "z")]
+    assert list(report(checks))[-1] == "1 passed, 2 failed"
+    assert list(report(checks))[:3] == ["PASS  a: x", "FAIL  b: y", "FAIL  c: z"]
