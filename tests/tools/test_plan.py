@@ -251,6 +251,7 @@ def test_a_stack_name_pulumi_refuses_is_refused(
 def test_project_roles_from_the_stack_file_reach_the_plan(
     copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    edit_dev(copy, projectRoles=None)  # replace the dev stack's own
     append_dev(
         copy,
         "  harbor-sso:projectRoles:\n"
@@ -275,6 +276,7 @@ def test_project_roles_from_the_stack_file_reach_the_plan(
 def test_a_bad_role_in_the_stack_file_is_named_by_its_config_path(
     copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    edit_dev(copy, projectRoles=None)
     append_dev(copy, "  harbor-sso:projectRoles:\n    library:\n      dev_team: owner\n")
     code, out, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
     assert (code, out) == (2, "")
