@@ -50,7 +50,7 @@ def build_harbor(
 def _url_safe(text: str) -> str:
     """Letters, digits and '-' as they are; every other byte as `_XX`. Injective, and
     never produces '.', which separates the project from the group in a name."""
-    safe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+    safe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"  # pragma: no mutate
     return "".join(ch if ch in safe else "".join(f"_{b:02X}" for b in ch.encode()) for ch in text)
 
 

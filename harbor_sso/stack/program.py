@@ -61,7 +61,7 @@ def build(cfg: StackConfig) -> HarborAuthentikSSO:
     }
     return HarborAuthentikSSO(
         NAMESPACE,
-        cast(HarborAuthentikSSOArgs, args),  # validated by config.load
+        cast(HarborAuthentikSSOArgs, args),  # pragma: no mutate (validated by config.load)
         pulumi.ResourceOptions(
             providers={"authentik": authentik_provider, "harbor": harbor_provider},
             protect=cfg.protect,

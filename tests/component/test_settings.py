@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pulumi
@@ -11,6 +12,7 @@ from harbor_sso.settings import (
     ARGUMENTS,
     ConfigError,
     check_client_secret,
+    got,
     resolve,
     validate,
 )
@@ -351,3 +353,93 @@ def test_a_bad_group_filter_says_what_re2_says() -> None:
             "is not a valid RE2 regular expression (invalid perl operator: (?=); got '(?=x)'",
         )
     ]
+
+
+def test_a_config_error_reads_as_one_line_per_problem() -> None:
+    error = ConfigError([("slug", "bad one"), ("scopes", "bad two")])
+    assert str(error) == "invalid HarborAuthentikSSO arguments:\n  slug: bad one\n  scopes: bad two"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"slug": "Harbor-EU_1"}, None),
+        ({"slug": "h" * 50}, None),
+        ({"slug": "h" * 51}, ("slug", "must be at most 50 characters; got " + repr("h" * 51))),
+        ({"slug": "a/b"}, ("slug", "must be a slug: letters, digits, '-' and '_' only; got 'a/b'")),
+        (
+            {"application_name": " Harbor"},
+            ("application_name", "must not start or end with white space; got ' Harbor'"),
+        ),
+        (
+            {
+                "scopes": ["openid", "Team:Read"],
+                "extra_scope_mappings": [{"scope_name": "Team:Read", "expression": "return {}"}],
+            },
+            None,
+        ),
+        (
+            {"scopes": ["openid", "a,b"]},
+            (
+                "scopes[1]",
+                "must be a scope token: printable ASCII, no space, quote, comma or '\\'; got 'a,b'",
+            ),
+        ),
+    ],
+)
+def test_exact_messages_and_edges(args: dict[str, Any], expected: tuple[str, str] | None) -> None:
+    if expected is None:
+        assert validate({**BASE, **args}) is not None
+    else:
+        assert problems(**args) == [expected]
+
+
+def test_a_required_argument_is_named() -> None:
+    with pytest.raises(ConfigError) as caught:
+        validate({"harbor_url": "https://harbor.company"})
+    assert caught.value.problems == [("authentik_url", "is required")]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("x" * 78, "'" + "x" * 78 + "'"),  # 80 characters with the quotes: whole
+        ("x" * 79, "'" + "x" * 76 + "..."),  # 81: cut to 77 and marked
+        ("https://user:pw@h.example/x", "'https://[redacted]@h.example/x'"),
+    ],
+)
+def test_got_shows_a_value_short_and_redacted(value: str, shown: str) -> None:
+    assert got(value) == f"; got {shown}"
+    assert got(value, secret=True) == "; got [secret]"
+
+
+@pytest.mark.parametrize(
+    ("secret", "message"),
+    [
+        (42, "must be a string; got a int"),
+        ("s" * 256, "must be at most 255 characters"),
+        (" s", "must be non-empty, without surrounding white space"),
+    ],
+)
+def test_client_secret_messages_never_show_it(secret: Any, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        check_client_secret(secret)
+    assert caught.value.problems == [("client_secret", message)]
+    check_client_secret("s" * 255)  # the longest that is fine
+
+
+def test_resolve_names_outputs_where_plain_values_are_needed() -> None:
+    async def body() -> None:
+        deferred = pulumi.Output.from_input(["openid"])
+        with pytest.raises(ConfigError) as caught:
+            resolve({**BASE, "scopes": deferred, "scopez": deferred})
+        assert caught.value.problems == [
+            ("scopes", "must be a plain value, not an Output: it decides which resources exist"),
+            ("scopez", "unknown argument (a typo?)"),
+        ]
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(body())
+    finally:
+        loop.close()

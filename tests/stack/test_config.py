@@ -191,3 +191,18 @@ def test_the_old_namespace_config_form_is_not_silently_ignored() -> None:
     with pytest.raises(ConfigError) as caught:
         load({**BASE, "harbor-sso:config:slug": "x"})
     assert caught.value.problems == [("harbor-sso:config:slug", "unknown config key (a typo?)")]
+
+
+def test_a_scope_mapping_field_is_named_in_camel_case() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, "harbor-sso:extraScopeMappings": '[{"scopeName": "a b", "expression": "x"}]'})
+    [(field, _)] = caught.value.problems
+    assert field == "harbor-sso:extraScopeMappings[0].scopeName"
+
+
+def test_scope_mappings_given_as_a_map_are_refused_as_a_whole() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, "harbor-sso:extraScopeMappings": '{"scopeName": "t"}'})
+    [(field, message)] = caught.value.problems
+    assert field == "harbor-sso:extraScopeMappings"
+    assert message.startswith("Input should be a valid tuple")

@@ -173,3 +173,14 @@ def test_invalid_config_stops_the_program_with_one_line_per_problem() -> None:
         "  harbor-sso:verifyCert: must be true or false; got 'maybe'\n"
         "  harbor-sso:harborUrl: must be an http(s) URL such as https://host.example; got 'ftp://x'"
     )
+
+
+def test_an_encrypted_authentik_url_makes_the_authentik_providers_url_secret() -> None:
+    resources = by_name(run({}, frozenset({"harbor-sso:authentikUrl"})))
+    assert is_secret_input(resources["authentik"].inputs["url"])
+    assert resources["harbor"].inputs["url"] == "https://harbor.company"
+
+
+def test_no_password_means_no_password_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HARBOR_PASSWORD", raising=False)
+    assert "password" not in by_name(run({}))["harbor"].inputs

@@ -378,3 +378,7 @@ def test_the_report_ends_with_the_count() -> None:
     checks = [Check("a", True, "x"), Check("b", False, "y"), Check("c", False, "z")]
     assert list(report(checks))[-1] == "1 passed, 2 failed"
     assert list(report(checks))[:3] == ["PASS  a: x", "FAIL  b: y", "FAIL  c: z"]
+
+
+def test_printable_keeps_printable_non_ascii_text() -> None:
+    assert printable("café ✓ 東京") == "café ✓ 東京"
