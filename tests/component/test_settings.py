@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pulumi
@@ -16,6 +15,7 @@ from harbor_sso.settings import (
     resolve,
     validate,
 )
+from harbor_sso.tools.mocks import AuthentikHarborMocks, run_program
 
 BASE = {"harbor_url": "https://harbor.company", "authentik_url": "https://authentik.company"}
 
@@ -428,18 +428,19 @@ def test_client_secret_messages_never_show_it(secret: Any, message: str) -> None
     check_client_secret("s" * 255)  # the longest that is fine
 
 
-def test_resolve_names_outputs_where_plain_values_are_needed() -> None:
-    async def body() -> None:
-        deferred = pulumi.Output.from_input(["openid"])
-        with pytest.raises(ConfigError) as caught:
-            resolve({**BASE, "scopes": deferred, "scopez": deferred})
-        assert caught.value.problems == [
-            ("scopes", "must be a plain value, not an Output: it decides which resources exist"),
-            ("scopez", "unknown argument (a typo?)"),
-        ]
+def test_resolve_names_outputs_where_plain_values_are_needed(mocks: AuthentikHarborMocks) -> None:
+    # Outputs only inside a program on the mock engine: one made on a loop of its own
+    # stays tracked by the runtime and the next program waits for it forever.
+    caught: list[ConfigError] = []
 
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(body())
-    finally:
-        loop.close()
+    def program() -> None:
+        deferred = pulumi.Output.from_input(["openid"])
+        with pytest.raises(ConfigError) as error:
+            resolve({**BASE, "scopes": deferred, "scopez": deferred})
+        caught.append(error.value)
+
+    run_program(program)
+    assert caught[0].problems == [
+        ("scopes", "must be a plain value, not an Output: it decides which resources exist"),
+        ("scopez", "unknown argument (a typo?)"),
+    ]
