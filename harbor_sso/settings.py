@@ -437,8 +437,9 @@ def _problems(exc: ValidationError, hidden: frozenset[str] = frozenset()) -> lis
     problems: list[Problem] = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _VALIDATOR_LOC.match(p)))
-        # a mapping key's own error: pydantic appends '[key]' to the key's location
-        is_key = bool(loc) and loc[-1] == "[key]"
+        # a mapping key's own error: pydantic appends '[key]' after the key (an unknown
+        # argument may be named '[key]' too: that is extra_forbidden, at any depth)
+        is_key = err["type"] != "extra_forbidden" and len(loc) >= 2 and loc[-1] == "[key]"
         loc = loc[:-1] if is_key else loc
         field = _path(loc) or "arguments"  # pragma: no mutate (no model-level validator yet)
         if err["type"] == "extra_forbidden":

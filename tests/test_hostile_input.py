@@ -98,10 +98,12 @@ def test_group_filter_is_checked_in_harbors_dialect(pattern: str, valid: bool) -
             validate(args)
 
 
-def test_an_unknown_argument_named_like_a_validator_is_named() -> None:
+@pytest.mark.parametrize("name", ["function-x", "[key]"])
+def test_an_unknown_argument_named_like_pydantics_own_markers_is_named(name: str) -> None:
+    # pydantic writes 'function-after[...]' and '[key]' into error locations itself
     with pytest.raises(ConfigError) as caught:
-        validate({**GUIDE, "function-x": 1})
-    assert caught.value.problems == [("function-x", "unknown argument (a typo?)")]
+        validate({**GUIDE, name: 1})
+    assert caught.value.problems == [(name, "unknown argument (a typo?)")]
 
 
 def test_extra_scope_mappings_take_camel_case_keys_in_stack_config() -> None:
