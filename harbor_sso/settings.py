@@ -135,7 +135,8 @@ def _scope_name(value: str) -> str:
 
 def _re2_options() -> re2.Options:
     options = re2.Options()
-    options.log_errors = False  # the error is ours to report, not the C++ logger's
+    # the error is ours to report, not the C++ logger's (None would do as well as False)
+    options.log_errors = False  # pragma: no mutate
     return options
 
 
@@ -439,7 +440,8 @@ def _problems(exc: ValidationError, hidden: frozenset[str] = frozenset()) -> lis
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _VALIDATOR_LOC.match(p)))
         # a mapping key's own error: pydantic appends '[key]' after the key (an unknown
         # argument may be named '[key]' too: that is extra_forbidden, at any depth)
-        is_key = err["type"] != "extra_forbidden" and len(loc) >= 2 and loc[-1] == "[key]"
+        # (field, key, "[key]") at least
+        is_key = err["type"] != "extra_forbidden" and len(loc) >= 3 and loc[-1] == "[key]"
         loc = loc[:-1] if is_key else loc
         field = _path(loc) or "arguments"  # pragma: no mutate (no model-level validator yet)
         if err["type"] == "extra_forbidden":

@@ -444,3 +444,40 @@ def test_resolve_names_outputs_where_plain_values_are_needed(mocks: AuthentikHar
         ("scopes", "must be a plain value, not an Output: it decides which resources exist"),
         ("scopez", "unknown argument (a typo?)"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://harbor company", "must not contain white space"),
+        ("https://harbor.company/?x=1", "must not have a query or a fragment"),
+        ("https://harbor.company/#top", "must not have a query or a fragment"),
+        ("https:///path", "must name a host"),
+        ("https://admin@harbor.company", "must not carry credentials"),
+        ("https://admin:pw@harbor.company", "must not carry credentials"),
+        ("https://harbor.company:99999", "has an invalid port"),
+    ],
+)
+def test_url_messages(url: str, message: str) -> None:
+    [(field, text)] = problems(harbor_url=url)
+    assert (field, text.split(";")[0]) == ("harbor_url", message)
+    assert "pw@" not in text
+
+
+def test_a_url_path_keeps_everything_but_trailing_slashes() -> None:
+    assert validate({**BASE, "harbor_url": "https://H.example/BOX//"}).harbor_url == (
+        "https://h.example/BOX"
+    )
+
+
+def test_argument_names_must_be_strings() -> None:
+    with pytest.raises(ConfigError) as caught:
+        validate({**BASE, 7: "x"})  # type: ignore[dict-item]
+    assert caught.value.problems == [("arguments", "argument names must be strings")]
+
+
+def test_a_nested_unknown_key_named_like_the_key_marker_is_named() -> None:
+    entry = {"scope_name": "t", "expression": "return {}", "[key]": 1}
+    assert problems(extra_scope_mappings=[entry]) == [
+        ("extra_scope_mappings[0].[key]", "unknown argument (a typo?)")
+    ]

@@ -206,3 +206,24 @@ def test_a_short_body_says_how_short() -> None:
     assert checks[1].detail.endswith(
         "failed: IncompleteRead: IncompleteRead(9 bytes read, 91 more expected)"
     )
+
+
+def test_a_server_that_never_answers_is_cut_at_the_deadline() -> None:
+    with raw_server(slow(b"", 4)) as (url, _):  # reads the request, then says nothing
+        checks = verify(
+            Expected.from_settings(validate({"harbor_url": url, "authentik_url": url})),
+            http_fetch(1),
+        )
+    assert checks[0].detail.endswith("failed: TimeoutError: no complete answer within 1 s")
+
+
+def test_json_that_is_not_an_object_is_no_document() -> None:
+    answer = OK_HEAD + b"Content-Length: 2\r\n\r\n[]"
+    with raw_server(send(answer)) as (url, _):
+        checks = verify(
+            Expected.from_settings(validate({"harbor_url": url, "authentik_url": url})),
+            http_fetch(5),
+        )
+    assert checks[1].detail == (
+        f"GET {url}/api/v2.0/systeminfo answered 200 without Harbor's system information"
+    )
