@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -398,3 +399,17 @@ def test_the_scope_check_says_what_it_saw() -> None:
     with deployment(scopes=[]) as d:
         none = by_name(verify(d.expected))["login redirect scope"]
     assert none.detail == "scope is '': missing openid, profile, email, offline_access"
+
+
+def test_a_wrong_target_says_what_was_expected() -> None:
+    elsewhere = b"https://elsewhere.example/authorize?client_id=x"
+    answer = b"HTTP/1.1 302 Found\r\nLocation: " + elsewhere + b"\r\nContent-Length: 0\r\n\r\n"
+    with deployment() as d, raw_server(send(answer)) as (harbor, _):
+        with urllib.request.urlopen(d.expected.discovery_url) as reply:  # noqa: S310 (loopback)
+            endpoint = json.load(reply)["authorization_endpoint"]
+        expected = dataclasses.replace(d.expected, login_url=f"{harbor}/c/oidc/login")
+        target = by_name(verify(expected, http_fetch(5)))["login redirect target"]
+    assert target.ok is False
+    assert target.detail == (
+        f"redirects to 'https://elsewhere.example/authorize', expected {endpoint!r}"
+    )
