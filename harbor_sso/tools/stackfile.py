@@ -69,31 +69,31 @@ class GoTime:
     value: dt.datetime
     nanos: int
 
-    def go_string(self) -> str:
-        """Go's `Time.String()`: `2006-01-02 15:04:05.999999999 -0700 MST`."""
-        text = self.value.strftime("%Y-%m-%d %H:%M:%S")
-        if self.nanos:
-            text += "." + f"{self.nanos:09d}".rstrip("0")
+    def _clock(self, separator: str) -> str:
+        """Date, time and the fraction without trailing zeros (Go's `.999999999`)."""
+        text = self.value.strftime(f"%Y-%m-%d{separator}%H:%M:%S")
+        return text + ("." + f"{self.nanos:09d}".rstrip("0") if self.nanos else "")
+
+    def _offset(self, colon: str) -> str:
+        """`+hh<colon>mm`, or "" in UTC."""
         offset = self.value.utcoffset() or dt.timedelta()
         minutes = int(offset.total_seconds()) // 60
+        if not minutes:
+            return ""
         sign = "-" if minutes < 0 else "+"
-        numeric = f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+        return f"{sign}{abs(minutes) // 60:02d}{colon}{abs(minutes) % 60:02d}"
+
+    def go_string(self) -> str:
+        """Go's `Time.String()`: `2006-01-02 15:04:05.999999999 -0700 MST`."""
         # A zero offset is UTC (the engine runs in UTC); any other has no zone name, which
         # Go prints as the offset again. An engine in another local zone that matches the
         # offset would print that zone's name instead.
-        return f"{text} {numeric} {'UTC' if minutes == 0 else numeric}"
+        numeric = self._offset("")
+        return f"{self._clock(' ')} {numeric or '+0000'} {numeric or 'UTC'}"
 
     def rfc3339(self) -> str:
         """Go's `time.RFC3339Nano`, as the yaml encoder writes it."""
-        text = self.value.strftime("%Y-%m-%dT%H:%M:%S")
-        if self.nanos:
-            text += "." + f"{self.nanos:09d}".rstrip("0")
-        offset = self.value.utcoffset() or dt.timedelta()
-        if not offset:
-            return text + "Z"
-        minutes = int(offset.total_seconds()) // 60
-        sign = "-" if minutes < 0 else "+"
-        return f"{text}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        return self._clock("T") + (self._offset(":") or "Z")
 
 
 def _timestamp(text: str) -> GoTime | None:
