@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -156,6 +157,12 @@ def test_text_and_json_render_the_same_plan() -> None:
         assert f"+ {res['type']}  {res['name']}" in render_text(result)
 
 
+def planned(out: str, kind: str) -> dict[str, Any]:
+    """The one resource of ``kind`` in a `plan --json` output."""
+    [found] = [r for r in json.loads(out)["resources"] if r["type"].endswith(":" + kind)]
+    return dict(found)
+
+
 def append_dev(project: Path, text: str) -> None:
     """Write YAML by hand: safe_dump would quote what the engine must resolve."""
     path = project / "stacks" / "Pulumi.dev.yaml"
@@ -173,7 +180,7 @@ def test_scalars_reach_the_program_as_the_engine_resolves_them(
         "plan", "--stack", "dev", "--project-dir", str(copy), "--json", capsys=capsys
     )
     assert code == 0
-    app = next(r for r in json.loads(out)["resources"] if r["type"].endswith(":Application"))
+    app = planned(out, "Application")
     assert app["inputs"]["metaPublisher"] == "1:30"
     assert app["inputs"]["metaIcon"] == "2024-01-02 00:00:00 +0000 UTC"
 
@@ -193,7 +200,7 @@ def test_true_capitalised_is_a_boolean_as_for_config_get_bool(
         "plan", "--stack", "dev", "--project-dir", str(copy), "--json", capsys=capsys
     )
     assert code == 0
-    app = next(r for r in json.loads(out)["resources"] if r["type"].endswith(":Application"))
+    app = planned(out, "Application")
     assert app["inputs"]["openInNewTab"] is True
 
 
