@@ -7,14 +7,15 @@ validation error can ever echo it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, Final, Literal, TypeAlias, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pulumi
 import re2
@@ -27,6 +28,9 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+
+from . import urls
+from .text import controls, invisibles, printable, scripts
 
 MANAGED_SCOPES: Final = ("openid", "profile", "email", "offline_access")
 """Scopes authentik ships a managed mapping for (``goauthentik.io/providers/oauth2/scope-*``)."""
@@ -51,6 +55,8 @@ ROLES: Final = ("projectadmin", "maintainer", "developer", "guest", "limitedgues
 (provider/resource_project_member_group.go, the `role` validator)."""
 CLIENT_ID_MAX: Final = 255
 SLUG_MAX: Final = 50
+PROJECT_MAX: Final = 255
+_PROJECT_NAME = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
 _VALIDITY_UNITS: Final = frozenset(
     {"weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds"}
 )
@@ -70,7 +76,7 @@ class ConfigError(ValueError):
         self.problems = problems
         super().__init__(
             "invalid HarborAuthentikSSO arguments:\n"
-            + "\n".join(f"  {field}: {message}" for field, message in problems)
+            + "\n".join(f"  {line}" for line in self.lines())
         )
 
     def renamed(self, rename: Callable[[str], str]) -> list[Problem]:
@@ -78,34 +84,15 @@ class ConfigError(ValueError):
         return [(rename(field), message) for field, message in self.problems]
 
     def lines(self, rename: Callable[[str], str] = str) -> list[str]:
-        """One ``name: message`` line per problem, the argument renamed by ``rename``."""
-        return [f"{field}: {message}" for field, message in self.renamed(rename)]
+        """One ``name: message`` line per problem, the argument renamed by ``rename``;
+        a name is the user's own text (a group, a project), so it is shown escaped."""
+        return [
+            f"{printable(field, limit=None)}: {printable(message, limit=None)}"
+            for field, message in self.renamed(rename)
+        ]
 
 
 # -- field types -------------------------------------------------------------------
-
-
-def _normalise_url(value: str) -> str:
-    if any(ch.isspace() for ch in value):
-        raise ValueError("must not contain white space")
-    if "?" in value or "#" in value:
-        raise ValueError("must not have a query or a fragment")
-    parts = urlsplit(value)
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise ValueError("must be an http(s) URL such as https://host.example")
-    if not parts.hostname:
-        raise ValueError("must name a host")
-    if parts.username is not None or parts.password is not None:
-        raise ValueError("must not carry credentials")
-    try:
-        port = parts.port
-    except ValueError as exc:
-        raise ValueError("has an invalid port") from exc
-    netloc = parts.hostname.lower() if ":" not in parts.hostname else f"[{parts.hostname}]"
-    if port is not None:
-        netloc = f"{netloc}:{port}"
-    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
 
 
 def _non_blank(value: str) -> str:
@@ -113,6 +100,42 @@ def _non_blank(value: str) -> str:
         raise ValueError("must not be empty")
     if value != value.strip():
         raise ValueError("must not start or end with white space")
+    return value
+
+
+def _name(value: str) -> str:
+    return _no_controls(_non_blank(value))
+
+
+def _no_controls(value: str, allow: str = "") -> str:
+    # PostgreSQL (authentik) refuses NUL; a line break or ESC in a name forges log and
+    # plan lines. Python code and descriptions may hold tabs and line breaks.
+    bad = controls(value, allow=allow)
+    if bad:
+        raise ValueError(f"must not contain control characters ({bad})")
+    return value
+
+
+def _text(value: str) -> str:
+    return _no_controls(value, allow="\t\n\r")
+
+
+def _group(value: str) -> str:
+    hidden = invisibles(_name(value))
+    if hidden:
+        # a zero-width or bidi character makes a second group that looks like the first
+        raise ValueError(f"must not contain invisible characters ({hidden})")
+    return value
+
+
+def _project(value: str) -> str:
+    # goharbor/harbor src/pkg/project/manager.go `Create`: `restrictedNameChars`, 1-255
+    # characters; Harbor answers 400 "project name is not in lower case ..." otherwise.
+    if not _PROJECT_NAME.fullmatch(_name(value)) or len(value) > PROJECT_MAX:
+        raise ValueError(
+            "is not a Harbor project name: lower-case letters and digits, with single "
+            f"'.', '_' or '-' between them, at most {PROJECT_MAX} characters"
+        )
     return value
 
 
@@ -184,8 +207,13 @@ def _validity(value: str) -> str:
     return value
 
 
-Url = Annotated[str, AfterValidator(_normalise_url)]
-Name = Annotated[str, AfterValidator(_non_blank)]
+HarborUrl = Annotated[str, AfterValidator(lambda v: urls.normalise(v, "harbor"))]
+AuthentikUrl = Annotated[str, AfterValidator(lambda v: urls.normalise(v, "authentik"))]
+Name = Annotated[str, AfterValidator(_name)]
+Text = Annotated[str, AfterValidator(_text)]
+Code = Annotated[str, AfterValidator(lambda v: _text(_non_blank(v)))]
+Group = Annotated[str, AfterValidator(_group)]
+Project = Annotated[str, AfterValidator(_project)]
 Slug = Annotated[str, AfterValidator(_slug)]
 ScopeName = Annotated[str, AfterValidator(_scope_name)]
 Regex = Annotated[str, AfterValidator(_regex)]
@@ -196,7 +224,7 @@ def _client_id(value: str) -> str:
     # authentik rejects a longer one with HTTP 400 (verified on 2025.8.6)
     if len(value) > CLIENT_ID_MAX:
         raise ValueError(f"must be at most {CLIENT_ID_MAX} characters")
-    return _non_blank(value)
+    return _name(value)
 
 
 ClientId = Annotated[str, AfterValidator(_client_id)]
@@ -214,22 +242,22 @@ class ScopeMapping(_Model):
     """A custom scope mapping (see :class:`harbor_sso.args.ScopeMappingArgs`)."""
 
     scope_name: ScopeName
-    expression: Name
-    description: str | None = None
+    expression: Code
+    description: Text | None = None
 
 
 class Settings(_Model):
     """Validated, normalised arguments with every default filled in."""
 
-    harbor_url: Url
-    authentik_url: Url
+    harbor_url: HarborUrl
+    authentik_url: AuthentikUrl
     slug: Slug = "harbor"
     application_name: Name = "Harbor"
     provider_name: Name | None = None
-    application_group: str | None = None
-    application_icon: str | None = None
-    application_description: str | None = None
-    application_publisher: str | None = None
+    application_group: Text | None = None
+    application_icon: Text | None = None
+    application_description: Text | None = None
+    application_publisher: Text | None = None
     open_in_new_tab: bool = False
     policy_engine_mode: Literal["any", "all"] = "any"
     client_id: ClientId | None = None
@@ -242,16 +270,16 @@ class Settings(_Model):
     oidc_provider_name: Name = "authentik"
     user_claim: Name = "preferred_username"
     groups_claim: Name = "groups"
-    admin_group: Name | None = None
+    admin_group: Group | None = None
     group_filter: Regex | None = None
     auto_onboard: bool = True
     verify_cert: bool = True
     primary_auth_mode: bool = False
-    allowed_groups: tuple[Name, ...] = ()
+    allowed_groups: tuple[Group, ...] = ()
     access_token_validity: Validity | None = None
     refresh_token_validity: Validity | None = None
     sub_mode: SubMode | None = None
-    project_roles: dict[Name, dict[Name, Role]] = Field(default_factory=dict)
+    project_roles: dict[Project, dict[Group, Role]] = Field(default_factory=dict)
 
     @field_validator("extra_scope_mappings", "scopes", "allowed_groups", mode="before")
     @classmethod
@@ -359,12 +387,41 @@ class Settings(_Model):
                         "secret would cross the network unencrypted; use https://",
                     )
                 )
+            for label in urls.mixed_scripts(getattr(self, field)):
+                found.append(
+                    (
+                        field,
+                        f"host label {label!r} mixes scripts ({', '.join(scripts(label))}): "
+                        "it may look like another host than the one it is",
+                    )
+                )
         if "offline_access" not in self.scopes:
             found.append(
                 (
                     "scopes",
                     "'offline_access' is not requested, so authentik issues no refresh token "
                     "and Harbor's CLI secret for `docker login` dies with the token",
+                )
+            )
+        admin = self.admin_group
+        if admin is not None and self.allowed_groups and admin not in self.allowed_groups:
+            found.append(
+                (
+                    "admin_group",
+                    f"group {admin!r} is not in allowed_groups: its members cannot log in, so "
+                    "Harbor has no OIDC administrator" + _same_but_case(admin, self.allowed_groups),
+                )
+            )
+        found += _case_twins("allowed_groups", self.allowed_groups)
+        for project, groups in sorted(self.project_roles.items()):
+            found += _case_twins(f"project_roles.{project}", tuple(groups))
+        if self.application_icon is not None:
+            found.append(
+                (
+                    "application_icon",
+                    "authentik 2025.12 and later removed the endpoint the pinned Terraform "
+                    "provider sets icons with (set_icon_url answers 405): on those versions "
+                    "every `pulumi up` that sets it fails; leave it unset there",
                 )
             )
         for project, group, _ in self.memberships:
@@ -387,6 +444,22 @@ class Settings(_Model):
     def managed_mappings(self) -> tuple[str, ...]:
         """The managed mapping names to look up, sorted so the look-up key is stable."""
         return tuple(sorted(MANAGED_MAPPING_PREFIX + s for s in self.scopes if s in MANAGED_SCOPES))
+
+
+def _same_but_case(name: str, names: tuple[str, ...]) -> str:
+    twins = [n for n in names if n.casefold() == name.casefold()]
+    return f" (did you mean {twins[0]!r}?)" if twins else ""
+
+
+def _case_twins(field: str, names: tuple[str, ...]) -> list[Problem]:
+    """Names that differ only in case: two groups to authentik, probably one meant."""
+    seen: dict[str, str] = {}
+    found: list[Problem] = []
+    for name in names:
+        first = seen.setdefault(name.casefold(), name)
+        if first != name:
+            found.append((field, f"groups {first!r} and {name!r} differ only in case: two groups"))
+    return found
 
 
 def _is_loopback(host: str) -> bool:
@@ -425,6 +498,32 @@ def got(value: Any, *, secret: bool = False) -> str:
     return "; got " + (text if len(text) <= 80 else text[:77] + "...")
 
 
+def snake(name: str) -> str:
+    """``harborUrl`` -> ``harbor_url``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def suggestion(name: str, known: Iterable[str]) -> str | None:
+    """The known name ``name`` was probably meant as: the same words in another case
+    style first, else the closest spelling."""
+    names = sorted(known)
+    folded = {snake(k).replace("_", ""): k for k in names}
+    same = folded.get(snake(name).replace("_", "").replace("-", ""))
+    if same is not None:
+        return same
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def unknown_argument(name: str, known: Iterable[str]) -> str:
+    """The message for an unknown argument: a suggestion, never its value."""
+    meant = suggestion(name, known)
+    if meant is None:
+        return "unknown argument (a typo?)"
+    hint = " (Python arguments are snake_case)" if snake(name) == meant and name != meant else ""
+    return f"unknown argument; did you mean {meant!r}?{hint}"
+
+
 def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
@@ -446,7 +545,8 @@ def _problems(exc: ValidationError, hidden: frozenset[str] = frozenset()) -> lis
         field = _path(loc) or "arguments"  # pragma: no mutate (no model-level validator yet)
         if err["type"] == "extra_forbidden":
             # the value of an unknown key may well be a mistyped secret: never show it
-            problems.append((field, "unknown argument (a typo?)"))
+            known = ScopeMapping.model_fields if len(loc) > 1 else ARGUMENTS
+            problems.append((field, unknown_argument(str(loc[-1]), known)))
             continue
         if err["type"] == "missing":
             problems.append((field, "is required"))
@@ -551,7 +651,7 @@ def resolve(args: Mapping[str, Any]) -> Resolved:
     problems = [
         (k, "must be a plain value, not an Output: it decides which resources exist")
         for k in sorted(set(deferred) & PLAIN_FIELDS)
-    ] + [(k, "unknown argument (a typo?)") for k in sorted(set(deferred) - ARGUMENTS)]
+    ] + [(k, unknown_argument(k, ARGUMENTS)) for k in sorted(set(deferred) - ARGUMENTS)]
     if problems:
         raise ConfigError(problems)
     plain = {k: v for k, v in args.items() if k not in deferred}

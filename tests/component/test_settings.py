@@ -154,13 +154,16 @@ def test_extra_scope_mapping_errors_point_into_the_list() -> None:
     found = problems(extra_scope_mappings=[{"scope_name": "groups", "expression": ""}])
     assert found[0][0] == "extra_scope_mappings[0].expression"
     found = problems(extra_scope_mappings=[{"scope_name": "g", "expresion": "x"}])
-    assert ("extra_scope_mappings[0].expresion", "unknown argument (a typo?)") in found
+    assert (
+        "extra_scope_mappings[0].expresion",
+        "unknown argument; did you mean 'expression'?",
+    ) in found
 
 
 def test_unknown_arguments_are_named_without_their_value() -> None:
     found = problems(client_secrett="s3cr3t-value", slugg="x")
-    assert ("client_secrett", "unknown argument (a typo?)") in found
-    assert ("slugg", "unknown argument (a typo?)") in found
+    assert ("client_secrett", "unknown argument; did you mean 'client_secret'?") in found
+    assert ("slugg", "unknown argument; did you mean 'slug'?") in found
     assert "s3cr3t-value" not in str(ConfigError(found))
 
 
@@ -442,7 +445,7 @@ def test_resolve_names_outputs_where_plain_values_are_needed(mocks: AuthentikHar
     run_program(program)
     assert caught[0].problems == [
         ("scopes", "must be a plain value, not an Output: it decides which resources exist"),
-        ("scopez", "unknown argument (a typo?)"),
+        ("scopez", "unknown argument; did you mean 'scopes'?"),
     ]
 
 

@@ -1,0 +1,144 @@
+"""Names, groups and projects: what no real system takes is refused by argument; what is
+valid but probably not meant is a warning (pure)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from harbor_sso.settings import ConfigError, validate
+from tests.support import GUIDE
+
+NAMES = [
+    "application_name",
+    "provider_name",
+    "client_id",
+    "oidc_provider_name",
+    "user_claim",
+    "groups_claim",
+    "signing_key",
+    "authorization_flow",
+]
+TEXTS = ["application_description", "application_publisher", "application_group"]
+
+
+def problems(**args: object) -> dict[str, str]:
+    with pytest.raises(ConfigError) as caught:
+        validate({**GUIDE, **args})
+    return dict(caught.value.problems)
+
+
+@pytest.mark.parametrize("field", NAMES)
+@given(ch=st.characters(categories=["Cc"]))
+def test_a_control_character_in_a_name_is_refused_by_argument(field: str, ch: str) -> None:
+    found = problems(**{field: f"a{ch}b"})
+    assert (
+        f"must not contain control characters ({ch.encode('unicode_escape').decode()})"
+        in (found[field])
+    )
+
+
+@pytest.mark.parametrize("field", TEXTS)
+def test_a_description_may_break_lines_but_holds_no_nul_or_escape(field: str) -> None:
+    assert getattr(validate({**GUIDE, field: "one\n\ttwo\r\n"}), field) == "one\n\ttwo\r\n"
+    for bad, shown in (("\x00", "\\x00"), ("\x1b[2J", "\\x1b"), ("\x7f", "\\x7f")):
+        assert f"control characters ({shown})" in problems(**{field: f"a{bad}"})[field]
+
+
+def test_a_scope_mapping_expression_is_code_with_line_breaks_but_no_nul() -> None:
+    code = "return {\n\t'x': 1,\n}"
+    mapping = {"scope_name": "x", "expression": code}
+    assert (
+        validate({**GUIDE, "extra_scope_mappings": [mapping]}).extra_scope_mappings[0].expression
+        == code
+    )
+    found = problems(extra_scope_mappings=[{**mapping, "expression": "return 1\x00"}])
+    assert "control characters (\\x00)" in found["extra_scope_mappings[0].expression"]
+
+
+@given(st.characters(categories=["Cf"]))
+def test_an_invisible_character_in_a_group_name_is_refused(ch: str) -> None:
+    shown = ch.encode("unicode_escape").decode()
+    found = problems(allowed_groups=[f"harbor{ch}-users"], admin_group=f"adm{ch}ins")
+    assert f"invisible characters ({shown})" in found["allowed_groups[0]"]
+    assert f"invisible characters ({shown})" in found["admin_group"]
+    roles = problems(project_roles={"library": {f"dev{ch}s": "developer"}})
+    assert f"invisible characters ({shown})" in roles[f"project_roles.library.dev{ch}s"]
+
+
+@pytest.mark.parametrize(
+    "project",
+    [
+        "Library",
+        "LIBRARY",
+        "my project",
+        "-lib",
+        "lib-",
+        "lib..x",
+        "lib__x",
+        "a/b",
+        "lib\u00e9",
+        "x" * 256,
+        "_x",
+        "lib.-x",
+    ],
+)
+def test_a_project_name_harbor_refuses_is_refused(project: str) -> None:
+    found = problems(project_roles={project: {"devs": "developer"}})
+    [(path, message)] = found.items()
+    assert path == f"project_roles.{project}"
+    assert "is not a Harbor project name" in message
+
+
+@pytest.mark.parametrize("project", ["library", "a", "team-a.images_2", "x" * 255, "0-9"])
+def test_a_project_name_harbor_takes_passes(project: str) -> None:
+    assert project in validate({**GUIDE, "project_roles": {project: {"g": "guest"}}}).project_roles
+
+
+def warnings(**args: object) -> list[tuple[str, str]]:
+    return validate({**GUIDE, **args}).warnings()
+
+
+def test_an_admin_group_outside_allowed_groups_is_a_warning() -> None:
+    [(_, message)] = [
+        w for w in warnings(admin_group="ops", allowed_groups=["devs"]) if w[0] == "admin_group"
+    ]
+    assert message == (
+        "group 'ops' is not in allowed_groups: its members cannot log in, so Harbor has no "
+        "OIDC administrator"
+    )
+    [(_, cased)] = [
+        w for w in warnings(admin_group="Devs", allowed_groups=["devs"]) if w[0] == "admin_group"
+    ]
+    assert cased.endswith("(did you mean 'devs'?)")
+    assert not [w for w in warnings(admin_group="ops") if w[0] == "admin_group"]  # all may log in
+    assert not [
+        w for w in warnings(admin_group="ops", allowed_groups=["ops"]) if w[0] == "admin_group"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("twins", "first", "second"),
+    [
+        (["devs", "Devs"], "devs", "Devs"),
+        (["OPS", "x", "ops"], "OPS", "ops"),
+        (["stra\u00dfe", "STRASSE"], "stra\u00dfe", "STRASSE"),
+    ],
+)
+def test_groups_differing_only_in_case_are_a_warning(
+    twins: list[str], first: str, second: str
+) -> None:
+    expected = f"groups {first!r} and {second!r} differ only in case: two groups"
+    assert ("allowed_groups", expected) in warnings(allowed_groups=twins)
+    roles = {"library": dict.fromkeys(twins, "guest")}
+    assert ("project_roles.library", expected) in warnings(project_roles=roles)
+
+
+def test_an_application_icon_warns_of_authentik_2025_12() -> None:
+    [(_, message)] = [
+        w for w in warnings(application_icon="https://x/i.png") if w[0] == "application_icon"
+    ]
+    assert "authentik 2025.12" in message
+    assert "set_icon_url answers 405" in message
+    assert not [w for w in warnings() if w[0] == "application_icon"]
