@@ -6,6 +6,7 @@ from .args import HarborAuthentikSSOArgs
 from .authentik_side import build_authentik
 from .harbor_side import build_harbor, build_memberships
 from .lookups import AuthentikLookups, HarborLookups, lookups_for
+from .options import check_providers
 from .settings import client_secret_input, resolve
 
 PACKAGE = "harbor-sso"
@@ -67,6 +68,7 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
         # Validate before registering anything: a bad argument leaves nothing half-applied.
         # Any mapping will do: the provider host hands other languages' arguments over
         # as a plain dict (tests/component/test_schema.py).
+        check_providers(opts)
         resolved = resolve(args)
         super().__init__(TYPE_TOKEN, name, {}, opts)  # pragma: no mutate ({} and None: no props)
         for argument, message in resolved.known.warnings():
@@ -76,6 +78,10 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
 
         child = pulumi.ResourceOptions(parent=self)
         lookups = lookups_for(AuthentikLookups, self.get_provider(_AUTHENTIK_TYPE))
+        # before any child: authentik refuses a second application with the same slug
+        lookups.claim_slug(
+            resolved.known.slug, name, plain=not isinstance(args.get("slug"), pulumi.Output)
+        )
         given_secret = client_secret_input(args.get("client_secret"))
         side = build_authentik(name, resolved, lookups, given_secret, child)
         provider = side.provider

@@ -15,7 +15,7 @@ import pulumi_authentik as authentik
 import pulumiverse_harbor as harbor
 from pulumi.runtime import settings as runtime_settings
 
-from .settings import MANAGED_MAPPING_PREFIX
+from .settings import MANAGED_MAPPING_PREFIX, ConfigError
 
 T = TypeVar("T")
 # Memo-key labels: any distinct strings will do.
@@ -69,7 +69,29 @@ def _project_id(name: str, found: str | None) -> str:
 
 
 class AuthentikLookups(_Lookups):
-    """authentik look-ups."""
+    """authentik look-ups, and the application slugs claimed on this authentik."""
+
+    def __init__(self, provider: pulumi.ProviderResource | None) -> None:
+        super().__init__(provider)
+        self._slugs: dict[str, str] = {}
+
+    def claim_slug(self, slug: str, component: str, *, plain: bool = True) -> None:
+        """Refuse a slug another component of this program already uses on the same
+        authentik: the API answers 400 for the second application, mid-deploy."""
+        if not plain:
+            return  # given as an Output: known only at deploy, where authentik decides
+        other = self._slugs.setdefault(slug, component)
+        if other != component:
+            raise ConfigError(
+                [
+                    (
+                        "slug",
+                        f"{slug!r} is already the slug of component {other!r} on the same "
+                        "authentik provider; application slugs are unique in authentik, "
+                        "so give each component its own",
+                    )
+                ]
+            )
 
     def flow(self, slug: str) -> pulumi.Output[str]:
         """The UUID of the flow with this slug."""
