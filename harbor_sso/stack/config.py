@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,9 @@ from ..settings import (
     Settings,
     check_client_secret,
     got,
+    snake,
     stand_in,
+    suggestion,
     validate,
 )
 
@@ -74,6 +77,19 @@ ENVIRONMENT: Final = {
     "harborUsername": "HARBOR_USERNAME",
     "harborPassword": "HARBOR_PASSWORD",
 }
+
+
+KEYS: Final = frozenset(ARGUMENT_KEYS) | frozenset(PROGRAM_KEYS)
+# `harbor_sso:` (the Python package's spelling), `harborsso:`, `Harbor-SSO:` ...
+_NEAR_MISS: Final = re.compile(r"harbor[-_. ]?sso", re.IGNORECASE)
+
+
+def _unknown_key(key: str) -> str:
+    meant = suggestion(key, KEYS)
+    if meant is None:
+        return "unknown config key (a typo?)"
+    hint = " (stack config keys are camelCase)" if snake(meant) == key != meant else ""
+    return f"unknown config key; did you mean {NAMESPACE}:{meant}?{hint}"
 
 
 @dataclass(frozen=True)
@@ -152,12 +168,20 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
     for full_key, raw in sorted(config.items()):
         namespace, _, key = full_key.partition(":")
         if namespace != NAMESPACE:
+            if _NEAR_MISS.fullmatch(namespace):
+                problems.append(
+                    (
+                        full_key,
+                        f"namespace {namespace!r} is not this project's, so the key is "
+                        f"ignored; write it as {NAMESPACE}:{suggestion(key, KEYS) or key}",
+                    )
+                )
             continue  # other namespaces (providers' own config) are not ours
         secret = full_key in secret_keys or key in SECRET_KEYS
         if key in PROGRAM_KEYS:
             program[key] = raw
         elif key not in ARGUMENT_KEYS:
-            problems.append((full_key, "unknown config key (a typo?)"))
+            problems.append((full_key, _unknown_key(key)))
         elif secret and ARGUMENT_KEYS[key] in PLAIN_FIELDS:
             problems.append((full_key, "must not be encrypted: it decides which resources exist"))
         elif (argument := ARGUMENT_KEYS[key]) in BOOL_FIELDS:

@@ -132,11 +132,70 @@ def test_protect_reaches_the_components_options(
     assert opts is not None and bool(opts.protect) is protect
 
 
-@pytest.mark.parametrize("key", ["verify_cert", "harbor_url", "authentik_token", "Protect"])
-def test_only_the_camel_case_key_is_read(key: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [
+        ("verify_cert", "verifyCert"),
+        ("harbor_url", "harborUrl"),
+        ("authentik_token", "authentikToken"),
+        ("extra_scope_mappings", "extraScopeMappings"),
+    ],
+)
+def test_only_the_camel_case_key_is_read(key: str, meant: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load({**BASE, f"harbor-sso:{key}": "true"})
+    assert caught.value.problems == [
+        (
+            f"harbor-sso:{key}",
+            f"unknown config key; did you mean harbor-sso:{meant}? (stack config keys are "
+            "camelCase)",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [("Protect", "protect"), ("alowedGroups", "allowedGroups"), ("harborURL", "harborUrl"),
+     ("subMod", "subMode"), ("adminGroups", "adminGroup")],
+)  # fmt: skip
+def test_a_near_miss_key_gets_the_key_meant(key: str, meant: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, f"harbor-sso:{key}": "x"})
+    assert caught.value.problems == [
+        (f"harbor-sso:{key}", f"unknown config key; did you mean harbor-sso:{meant}?")
+    ]
+
+
+@pytest.mark.parametrize("key", ["zzz", "password", "url"])
+def test_a_key_like_no_other_is_only_unknown(key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, f"harbor-sso:{key}": "x"})
     assert caught.value.problems == [(f"harbor-sso:{key}", "unknown config key (a typo?)")]
+
+
+@pytest.mark.parametrize(
+    "namespace", ["harbor_sso", "harborsso", "Harbor-SSO", "HARBOR_SSO", "harbor.sso"]
+)
+def test_a_key_under_a_near_miss_namespace_names_the_right_one(namespace: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, f"{namespace}:adminGroup": "ops", f"{namespace}:admin_group": "ops"})
+    assert caught.value.problems == [
+        (
+            f"{namespace}:adminGroup",
+            f"namespace {namespace!r} is not this project's, so the key is ignored; write it "
+            "as harbor-sso:adminGroup",
+        ),
+        (
+            f"{namespace}:admin_group",
+            f"namespace {namespace!r} is not this project's, so the key is ignored; write it "
+            "as harbor-sso:adminGroup",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("namespace", ["harbor", "authentik", "pulumi", "harbor-ssox"])
+def test_other_namespaces_are_left_alone(namespace: str) -> None:
+    assert load({**BASE, f"{namespace}:url": "x"}).settings.slug == "harbor"
 
 
 def test_every_child_and_look_up_uses_the_explicit_providers() -> None:
