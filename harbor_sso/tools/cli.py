@@ -19,20 +19,34 @@ EXIT_INVALID = 2
 def _invalid(exc: Exception, rename: Callable[[str], str] = str) -> int:
     """Report a bad configuration or project (one line per problem); the exit status."""
     from ..settings import ConfigError
+    from ..text import printable
 
     lines = exc.lines(rename) if isinstance(exc, ConfigError) else [str(exc)]
     for line in lines:
-        print(f"error: {line}", file=sys.stderr)
+        # one line each, whatever a key or a path holds: no forged lines, no escapes
+        print(f"error: {printable(line, limit=None)}", file=sys.stderr)
     return EXIT_INVALID
 
 
 def _plan(args: argparse.Namespace) -> int:
     from ..settings import ConfigError
-    from .plan import plan, render_json, render_text
+    from .plan import check_project, plan, plan_program, render_json, render_text
+    from .stack_checks import plain_credentials, sibling_conflicts
     from .stackfile import ProjectError, read_stack
 
+    project_dir = Path(args.program or args.project_dir)
     try:
-        result = plan(read_stack(Path(args.project_dir), args.stack))
+        files = read_stack(project_dir, args.stack)
+        if args.program:
+            result = plan_program(files, project_dir)
+        else:
+            check_project(project_dir)
+            conflicts = sibling_conflicts(project_dir, files)
+            if conflicts:
+                raise ConfigError(conflicts)
+            for key, message in plain_credentials(files):
+                logging.getLogger("harbor_sso.tools.plan").warning("%s: %s", key, message)
+            result = plan(files)
     except (ConfigError, ProjectError) as exc:
         return _invalid(exc)
     sys.stdout.write(render_json(result) if args.json else render_text(result))
@@ -105,6 +119,56 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in checks) else EXIT_FAILED
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    import os
+
+    from ..settings import ConfigError, validate
+    from .doctor import REQUESTS_PER_RUN, diagnose, report
+    from .verify import Credential, check_hosts, http_fetch
+
+    given = {"harbor_url": args.harbor_url, "authentik_url": args.authentik_url}
+    if args.slug is not None:
+        given["slug"] = args.slug
+    try:
+        settings = validate(given)
+        check_hosts({"harbor_url": settings.harbor_url, "authentik_url": settings.authentik_url})
+    except ConfigError as exc:
+        return _invalid(exc, lambda f: "--" + f.replace("_", "-"))
+    env = {
+        "AUTHENTIK_TOKEN": os.environ.get("AUTHENTIK_TOKEN", ""),
+        "HARBOR_USERNAME": os.environ.get("HARBOR_USERNAME") or "admin",
+        "HARBOR_PASSWORD": os.environ.get("HARBOR_PASSWORD", ""),
+    }
+    for variable, value in env.items():
+        if not value:
+            print(f"error: set {variable} (doctor reads both APIs)", file=sys.stderr)
+            return EXIT_INVALID
+        # a header cannot carry these; never echo the value
+        if (
+            not value.isprintable()
+            or value != value.strip()
+            or (variable == "HARBOR_USERNAME" and ":" in value)
+        ):
+            print(f"error: {variable} holds characters no HTTP header can carry", file=sys.stderr)
+            return EXIT_INVALID
+    credentials = [
+        Credential.bearer(settings.authentik_url + "/api/v3", env["AUTHENTIK_TOKEN"]),
+        Credential.basic(
+            settings.harbor_url + "/api/v2.0", env["HARBOR_USERNAME"], env["HARBOR_PASSWORD"]
+        ),
+    ]
+    secrets = [s for c in credentials for s in c.secrets]
+    fetch = http_fetch(
+        timeout=args.timeout,
+        run_timeout=REQUESTS_PER_RUN * args.timeout,
+        credentials=credentials,
+    )
+    findings = diagnose(fetch, settings, args.client_id, secrets)
+    for line in report(findings, secrets):
+        print(line, flush=True)
+    return EXIT_FAILED if any(f.status == "FAIL" for f in findings) else 0
+
+
 def _timeout(text: str) -> float:
     from .verify import MAX_TIMEOUT
 
@@ -130,7 +194,16 @@ def build_parser() -> argparse.ArgumentParser:
         "credentials or network)",
     )
     p.add_argument("--stack", required=True, help="stack name: reads stacks/Pulumi.<stack>.yaml")
-    p.add_argument("--project-dir", default=".", help="folder holding Pulumi.yaml (default .)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--project-dir", default=".", help="folder holding this project's Pulumi.yaml (default .)"
+    )
+    where.add_argument(
+        "--program",
+        metavar="DIR",
+        help="plan your own Pulumi program instead (the project in DIR, its `main:` or "
+        "__main__.py, with its stack file), under the same mock engine",
+    )
     p.add_argument("--json", action="store_true", help="stable, sorted JSON for diffing")
     p.set_defaults(run=_plan)
 
@@ -154,6 +227,26 @@ def build_parser() -> argparse.ArgumentParser:
         "three times as long",
     )
     v.set_defaults(run=_verify)
+
+    d = commands.add_parser(
+        "doctor",
+        help="read a live authentik and Harbor (read-only) and name each setting that breaks "
+        "the sign-on, with its fix; credentials from AUTHENTIK_TOKEN, HARBOR_USERNAME "
+        "(default admin) and HARBOR_PASSWORD (exit 1 if a check fails)",
+    )
+    d.add_argument("--authentik-url", required=True, help="authentik's public URL")
+    d.add_argument("--harbor-url", required=True, help="Harbor's external URL")
+    which = d.add_mutually_exclusive_group()
+    which.add_argument("--slug", help="the authentik application's slug (default harbor)")
+    which.add_argument("--client-id", help="find the application by its provider's client ID")
+    d.add_argument(
+        "--timeout",
+        type=_timeout,
+        default=10.0,
+        help="seconds per request, above 0 and at most 300 (default 10); the whole run gets "
+        "as long as its number of requests needs",
+    )
+    d.set_defaults(run=_doctor)
     return parser
 
 

@@ -88,6 +88,8 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
     missing_scopes: Iterable[str] = ()
     resources: list[Registered] = field(default_factory=list)
     invokes: list[Invoked] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    """What each looked-up id was asked as (`flow <slug>`), for a reader of the plan."""
 
     def _exists(self, known: Iterable[str], name: str) -> bool:
         return self.permissive or name in known
@@ -122,6 +124,17 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
         return stable_uuid(args.typ, args.name), outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        result = self._answer(args)
+        kind = args.token.rsplit(":", 1)[-1]
+        if kind == "getPropertyMappingProviderScope":
+            for name in result["managedLists"]:
+                self.labels[stable_uuid("mapping", name)] = f"scope mapping {name}"
+        elif "id" in result:
+            what = _ASKED[kind]
+            self.labels[result["id"]] = f"{what[0]} {dict(args.args).get(what[1], '')}"
+        return result
+
+    def _answer(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
         inputs = dict(args.args)
         self.invokes.append(Invoked(args.token, inputs, args.provider or ""))
         kind = args.token.rsplit(":", 1)[-1]
@@ -185,6 +198,15 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
         found = [stable_uuid("mapping", m) for m in wanted]
         # API order (by primary key), not request order
         return {"id": "-", "ids": sorted(found, reverse=True), "managedLists": wanted}
+
+
+# invoke -> (what a plan calls the object, the input it was asked by)
+_ASKED = {
+    "getFlow": ("flow", "slug"),
+    "getCertificateKeyPair": ("key pair", "name"),
+    "getGroup": ("group", "name"),
+    "getProject": ("Harbor project", "name"),
+}
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+import os
+import runpy
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..settings import MASK, ConfigError
 from ..stack import program
 from ..stack.config import ENVIRONMENT as CREDENTIAL_KEYS
 from ..stack.config import NAMESPACE, SECRET_KEYS, load, placeholder
+from ..text import printable
 from .mocks import SECRET_SIG, SIG_KEY, AuthentikHarborMocks, mock_engine, run_program
-from .stackfile import ProjectError, StackFiles
+from .stackfile import ProjectError, StackFiles, load_yaml
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,28 @@ def _mask(value: Any) -> Any:
         return {k: _mask(v) for k, v in sorted(value.items())}
     if isinstance(value, list):
         return [_mask(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # Pulumi numbers are floats; authentik's ids are integers
     return value
+
+
+STACK_PROGRAM = "harbor_sso.stack"
+"""What the entry point of a project that runs this stack program imports."""
+
+
+def check_project(project_dir: Path) -> None:
+    """`plan --stack` runs the bundled stack program: refuse a project whose own program
+    is another one, instead of planning the wrong program under that project's name."""
+    try:
+        entry = _entry_point(project_dir)
+    except ProjectError:
+        return  # stack files without a program of their own: nothing else to plan
+    if STACK_PROGRAM not in entry.read_text(errors="replace"):
+        raise ProjectError(
+            f"{entry} is not the harbor-sso stack program (it does not import "
+            f"{STACK_PROGRAM}), and `plan --stack` plans only that one; to preview your "
+            f"own program: harbor-sso plan --program {project_dir} --stack <stack>"
+        )
 
 
 def plan(files: StackFiles) -> dict[str, Any]:
@@ -72,6 +99,52 @@ def plan(files: StackFiles) -> dict[str, Any]:
     """
     config = program_config(files)
     load(config.values, config.secret_keys)  # fail fast, with every problem at once
+    return _run(files, program.main, config)
+
+
+def plan_program(files: StackFiles, project_dir: Path) -> dict[str, Any]:
+    """Run a library user's own program (`main:` of their Pulumi.yaml, else its
+    `__main__.py`) offline with their stack's config; encrypted values are stand-ins."""
+    entry = _entry_point(project_dir)
+    values = {
+        key: (placeholder(key.partition(":")[2]) if key in files.encrypted else value)
+        for key, value in files.config.items()
+    }
+    config = ProgramConfig(values, files.encrypted, ())
+
+    def run() -> None:
+        runpy.run_path(str(entry), run_name="__main__")
+
+    with _inside(entry.parent):
+        return _run(files, run, config)
+
+
+def _entry_point(project_dir: Path) -> Path:
+    project = load_yaml(project_dir / "Pulumi.yaml")
+    main = project.get("main") if isinstance(project, dict) else None
+    # pkg/engine/project.go `getPwdMain`: `main:` is a file or a folder of the project
+    entry = (project_dir / main if isinstance(main, str) else project_dir).resolve()
+    if entry.is_dir():
+        entry = entry / "__main__.py"
+    if not entry.is_file():
+        raise ProjectError(f"cannot run {entry}: no such program file")
+    return entry
+
+
+@contextmanager
+def _inside(folder: Path) -> Iterator[None]:
+    """As the language host runs a program: from its folder, importable from there."""
+    before, path = Path.cwd(), list(sys.path)
+    os.chdir(folder)
+    sys.path.insert(0, str(folder.resolve()))
+    try:
+        yield
+    finally:
+        os.chdir(before)
+        sys.path[:] = path
+
+
+def _run(files: StackFiles, main: Callable[[], None], config: ProgramConfig) -> dict[str, Any]:
     mocks = AuthentikHarborMocks(permissive=True)
     warnings = logging.getLogger("harbor_sso.tools.plan")
     with mock_engine(
@@ -82,7 +155,7 @@ def plan(files: StackFiles) -> dict[str, Any]:
         secret_keys=config.secret_keys,
         logger=warnings,
     ):
-        exports = run_program(program.main)
+        exports = run_program(main)
     resources = sorted(
         (
             {"type": r.type, "name": r.name, "inputs": _mask(r.inputs)}
@@ -101,32 +174,52 @@ def plan(files: StackFiles) -> dict[str, Any]:
         "resources": resources,
         "outputs": outputs,
         "deferred": list(config.deferred),
+        "lookups": dict(sorted(mocks.labels.items())),
         "note": "authentik look-ups (flows, key pair, scope mappings, groups) are offline "
         "stand-ins; IDs are placeholders",
     }
 
 
+def _shown(value: Any, lookups: Mapping[str, str]) -> str:
+    """One value on one line: escaped, so no value can start a line of its own, and a
+    looked-up id beside what was asked for it."""
+    if isinstance(value, str):
+        label = lookups.get(value)
+        return _one_line(value) + (f" ({_one_line(label)})" if label else "")
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, str) and v in lookups for v in value)
+    ):
+        return "[" + ", ".join(_shown(v, lookups) for v in value) + "]"
+    return _one_line(json.dumps(value, sort_keys=True, ensure_ascii=False))
+
+
+def _one_line(text: str) -> str:
+    return printable(text, limit=None)
+
+
 def render_text(result: Mapping[str, Any]) -> str:
+    lookups: Mapping[str, str] = result.get("lookups", {})
     lines = [
-        f"Plan for stack {result['stack']} (project {result['project']}): "
-        f"{len(result['resources'])} resources to create",
+        f"Plan for stack {_one_line(result['stack'])} (project {_one_line(result['project'])}):"
+        f" {len(result['resources'])} resources to create",
         f"({result['note']})",
     ]
     if result["deferred"]:
         lines.append(
             "(encrypted in the stack file, so checked only at deploy: "
-            + ", ".join(result["deferred"])
+            + ", ".join(map(_one_line, result["deferred"]))
             + ")"
         )
     lines.append("")
     for res in result["resources"]:
-        lines.append(f"+ {res['type']}  {res['name']}")
+        lines.append(f"+ {_one_line(res['type'])}  {_one_line(res['name'])}")
         for key, value in sorted(res["inputs"].items()):
-            shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-            lines.append(f"      {key}: {shown}")
+            lines.append(f"      {_one_line(key)}: {_shown(value, lookups)}")
     lines += ["", "Outputs:"]
     for key, value in result["outputs"].items():
-        lines.append(f"      {key}: {value}")
+        lines.append(f"      {_one_line(key)}: {_shown(value, {})}")
     return "\n".join(lines) + "\n"
 
 
@@ -134,4 +227,13 @@ def render_json(result: Mapping[str, Any]) -> str:
     return json.dumps(result, indent=2, sort_keys=True) + "\n"
 
 
-__all__ = ["ConfigError", "ProjectError", "plan", "program_config", "render_json", "render_text"]
+__all__ = [
+    "ConfigError",
+    "ProjectError",
+    "check_project",
+    "plan",
+    "plan_program",
+    "program_config",
+    "render_json",
+    "render_text",
+]
