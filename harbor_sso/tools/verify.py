@@ -13,21 +13,24 @@ Nothing here needs credentials: these are the endpoints a browser sees before lo
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import encodings.idna
 import http.client
+import ipaddress
 import json
 import re
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from ..settings import Settings
+from ..settings import ConfigError, Settings
 
 SYSTEMINFO_PATH = "/api/v2.0/systeminfo"
 OIDC_AUTH = "oidc_auth"
@@ -48,7 +51,10 @@ class Expected:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Expected:
-        """What a deployment of ``settings`` must show (reads :data:`EXPECTATION_FIELDS`)."""
+        """What a deployment of ``settings`` must show (reads :data:`EXPECTATION_FIELDS`).
+
+        Raises :class:`ConfigError` for a URL whose host no request could name."""
+        check_hosts({"harbor_url": settings.harbor_url, "authentik_url": settings.authentik_url})
         return cls(
             discovery_url=settings.discovery_url,
             issuer=settings.oidc_endpoint,
@@ -92,6 +98,40 @@ def printable(text: str) -> str:
     return shown if len(shown) <= MAX_DETAIL else shown[: MAX_DETAIL - 3] + "..."
 
 
+def host_problem(url: str) -> str | None:
+    """Why no request could be made to ``url``'s host, or None.
+
+    The socket layer encodes a host with the IDNA codec (RFC 3490) and raises on an empty
+    label or one over 63 octets; an ``xn--`` label must also decode as Punycode, or no DNS
+    name matches it. Checked before any request, so such input is bad input (exit 2),
+    not a failed check.
+    """
+    host = urlsplit(url).hostname or ""
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host)
+        return None
+    labels = host.split(".")
+    if labels[-1] == "" and len(labels) > 1:  # a fully-qualified name's final dot
+        labels.pop()
+    for label in labels:
+        try:
+            ascii_label = encodings.idna.ToASCII(label)
+            if ascii_label.lower().startswith(b"xn--"):
+                encodings.idna.ToUnicode(ascii_label)
+        except UnicodeError:
+            if not label:
+                return f"host {host!r} has an empty label"
+            return f"host {host!r} cannot be IDNA-encoded (label {label[:70]!r} is invalid)"
+    return None
+
+
+def check_hosts(urls: Mapping[str, str]) -> None:
+    """:class:`ConfigError` naming each argument whose URL has a host no request can name."""
+    problems = [(name, why) for name, url in urls.items() if (why := host_problem(url))]
+    if problems:
+        raise ConfigError(problems)
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
@@ -113,32 +153,95 @@ class AnswerTooLarge(ValueError):
     """The server sent more than :data:`MAX_BODY`."""
 
 
+class CredentialWithheld(OSError):
+    """A request failed with a message that held a credential: the message is dropped."""
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Headers sent only to URLs under ``base`` (no other host, port or scheme sees them).
+
+    ``secrets`` are the values never to show: the header values and what they encode.
+    """
+
+    base: str
+    headers: Mapping[str, str]
+    secrets: tuple[str, ...]
+
+    @classmethod
+    def bearer(cls, base: str, token: str) -> Credential:
+        """authentik's API token: ``Authorization: Bearer <token>``."""
+        value = f"Bearer {token}"
+        return cls(base.rstrip("/"), {"Authorization": value}, (token, value))
+
+    @classmethod
+    def basic(cls, base: str, username: str, password: str) -> Credential:
+        """HTTP basic authentication (RFC 7617), as Harbor's API takes an admin's password."""
+        encoded = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        value = f"Basic {encoded}"
+        return cls(base.rstrip("/"), {"Authorization": value}, (password, encoded, value))
+
+    def applies_to(self, url: str) -> bool:
+        return url == self.base or url.startswith(self.base + "/")
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with every non-empty secret replaced."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return text
+
+
 def http_fetch(
     timeout: float = DEFAULT_TIMEOUT,
     context: ssl.SSLContext | None = None,
     run_timeout: float | None = None,
+    credentials: Sequence[Credential] = (),
 ) -> Fetch:
     """GET without following redirects, TLS verified (``SSL_CERT_FILE`` adds a CA).
 
     Bounded: each request must complete within ``timeout`` seconds and all of them
     within ``run_timeout`` (default :data:`REQUESTS_PER_RUN` x ``timeout``), however
     slowly a server sends; at most :data:`MAX_BODY` bytes are read.
+
+    ``credentials`` add their headers to requests under their base URL (the longest
+    base that applies wins). No exception leaving a request names a credential.
     """
     tls = context or ssl.create_default_context()
     run_ends = time.monotonic() + (
         run_timeout if run_timeout is not None else REQUESTS_PER_RUN * timeout
+    )
+    # as given, and as a message would quote them (repr of str or bytes escapes them)
+    secrets = tuple(
+        form
+        for c in credentials
+        for s in c.secrets
+        for form in (s, repr(s)[1:-1], repr(s.encode())[2:-1])
+        if form
     )
 
     def fetch(url: str) -> Response:
         seconds = min(timeout, run_ends - time.monotonic())
         if seconds <= 0:  # pragma: no mutate (exactly 0 s left: either way it is up)
             raise TimeoutError("the run's time is up")
-        return _bounded_get(url, seconds, tls)
+        applying = [c for c in credentials if c.applies_to(url)]
+        headers = max(applying, key=lambda c: len(c.base)).headers if applying else {}
+        try:
+            return _bounded_get(url, seconds, tls, headers)
+        except (OSError, ValueError, http.client.HTTPException) as exc:
+            if any(s in str(exc) or s in repr(exc.args) for s in secrets):
+                raise CredentialWithheld(
+                    f"{type(exc).__name__} (its message held a credential: withheld)"
+                ) from None
+            raise
 
     return fetch
 
 
-def _bounded_get(url: str, seconds: float, tls: ssl.SSLContext) -> Response:
+def _bounded_get(
+    url: str, seconds: float, tls: ssl.SSLContext, headers: Mapping[str, str] | None = None
+) -> Response:
     parts = urlsplit(url)
     # pragma: no mutate start (URLs here always have a host; the socket timeout bounds
     # connect(), before the watchdog has a socket: no loopback peer can stall a connect)
@@ -167,7 +270,7 @@ def _bounded_get(url: str, seconds: float, tls: ssl.SSLContext) -> Response:
         # pragma: no mutate start (every URL here has a path and no query; Accept is a
         # courtesy both APIs ignore; one byte past the cap, or two, tells the same)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        conn.request("GET", target, headers={"Accept": "application/json"})
+        conn.request("GET", target, headers={"Accept": "application/json", **(headers or {})})
         answer = conn.getresponse()
         body = answer.read(MAX_BODY + 1)
         # pragma: no mutate end
@@ -203,6 +306,43 @@ def _get(fetch: Fetch, url: str) -> Response | str:
         return f"GET {url} failed: {type(exc).__name__}{detail}"
 
 
+class NotJson(ValueError):
+    """A body that is not UTF-8 JSON; the message says how."""
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "UTF-8"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
+def decode_json(body: bytes) -> Any:
+    """``body`` as JSON read the way Harbor's Go client (``encoding/json``) reads it.
+
+    Python's ``json.loads`` guesses UTF-16 and UTF-32 from a byte-order mark or NUL
+    bytes; Go's ``json.Unmarshal`` does not: a BOM is "invalid character" and so is the
+    NUL of UTF-16. Invalid UTF-8 inside a string Go turns into U+FFFD, so such an issuer
+    never equals the configured one; saying "not UTF-8" names the cause instead.
+    Raises :class:`NotJson`.
+    """
+    for mark, name in _BOMS:
+        if body.startswith(mark):
+            raise NotJson(f"it starts with a {name} byte-order mark, which JSON readers refuse")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotJson(
+            f"it is not UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # not JSON (NULs of UTF-16 too), or nested too deep
+        raise NotJson("it is not JSON") from None
+
+
 def _get_json(fetch: Fetch, url: str, what: str) -> dict[str, Any] | str:
     """The JSON object at ``url``, or why there is none (``what`` names the one expected)."""
     response = _get(fetch, url)
@@ -212,9 +352,11 @@ def _get_json(fetch: Fetch, url: str, what: str) -> dict[str, Any] | str:
     if response.status != 200:
         return missing
     try:
-        value = json.loads(response.body)
-    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
-        return missing
+        value = decode_json(response.body)
+    except NotJson as exc:
+        if str(exc) == "it is not JSON":
+            return missing
+        return f"{missing}: {exc}"
     return value if isinstance(value, dict) else missing
 
 

@@ -413,3 +413,17 @@ def test_a_wrong_target_says_what_was_expected() -> None:
     assert target.detail == (
         f"redirects to 'https://elsewhere.example/authorize', expected {endpoint!r}"
     )
+
+
+@pytest.mark.parametrize("host", ["xn--zz.example", "xn--.example", "xn--abc-.example"])
+def test_a_host_no_request_can_name_is_bad_input_naming_the_flag(
+    host: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # an xn-- label that is no Punycode: the socket layer would fail it on every request
+    code = main(
+        ["verify", "--harbor-url", f"https://{host}", "--authentik-url", "https://a.example"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""  # no request, no check line
+    assert f"error: --harbor-url: host {host!r} cannot be IDNA-encoded" in err

@@ -227,3 +227,28 @@ def test_json_that_is_not_an_object_is_no_document() -> None:
     assert checks[1].detail == (
         f"GET {url}/api/v2.0/systeminfo answered 200 without Harbor's system information"
     )
+
+
+@pytest.mark.parametrize(
+    ("encode", "reason"),
+    [
+        (lambda text: text.encode("utf-16"), "it starts with a UTF-16 byte-order mark"),
+        (lambda text: b"\xef\xbb\xbf" + text.encode(), "it starts with a UTF-8 byte-order mark"),
+        (lambda text: text.encode("latin-1"), "it is not UTF-8 (byte 0xe9 at offset"),
+    ],
+)
+def test_a_discovery_document_that_is_not_utf8_json_fails_as_go_would(
+    encode: Any, reason: str
+) -> None:
+    # Python's json.loads reads UTF-16 and a UTF-8 BOM; Harbor's Go client refuses both
+    with raw_server(send(b"")) as (url, current):
+        expected = Expected.from_settings(validate({"harbor_url": url, "authentik_url": url}))
+        body = encode(
+            json.dumps({"issuer": expected.issuer, "name": "caf\u00e9"}, ensure_ascii=False)
+        )
+        current[0] = send(OK_HEAD + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        checks = verify(expected, http_fetch(5))
+    assert checks[0].name == "authentik discovery issuer"
+    assert checks[0].ok is False
+    assert checks[0].detail.startswith(f"GET {expected.discovery_url} answered 200 without")
+    assert reason in checks[0].detail
