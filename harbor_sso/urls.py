@@ -8,6 +8,8 @@ since the component appends those paths itself and would otherwise deploy
 
 from __future__ import annotations
 
+import encodings.idna
+import ipaddress
 import re
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
@@ -54,7 +56,7 @@ def normalise(value: str, product: str) -> str:
     if port == 0:
         raise ValueError("has port 0, which no server listens on")
     host = parts.hostname.lower()
-    if ":" not in host:
+    if not _is_ip(host):
         _check_host(host)
     netloc = host if ":" not in host else f"[{host}]"
     if port is not None:
@@ -65,6 +67,14 @@ def normalise(value: str, product: str) -> str:
         base = urlunsplit((scheme, netloc, path[: pasted.start()], "", ""))
         raise ValueError(f"is {_WHAT[product]}: use {base!r}, the component adds the paths")
     return urlunsplit((scheme, netloc, path, "", ""))
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_host(host: str) -> None:
@@ -80,10 +90,14 @@ def _check_host(host: str) -> None:
             raise ValueError("has an empty label in its host name ('..')")
         if len(label) > LABEL_MAX:
             raise ValueError(f"has a host label longer than {LABEL_MAX} characters")
+        # The socket layer encodes a host with the IDNA codec (RFC 3490); an `xn--` label
+        # must also decode as Punycode, or no DNS name matches it.
         try:
-            label.encode("idna")
+            ascii_label = encodings.idna.ToASCII(label)
+            if ascii_label.lower().startswith(b"xn--"):
+                encodings.idna.ToUnicode(ascii_label)
         except UnicodeError:
-            raise ValueError(f"has a host label that cannot be encoded (IDNA): {label!r}") from None
+            raise ValueError(f"has a host label that cannot be IDNA-encoded: {label!r}") from None
 
 
 def mixed_scripts(url: str) -> list[str]:

@@ -124,14 +124,13 @@ def _doctor(args: argparse.Namespace) -> int:
 
     from ..settings import ConfigError, validate
     from .doctor import REQUESTS_PER_RUN, diagnose, report
-    from .verify import Credential, check_hosts, http_fetch
+    from .verify import Credential, http_fetch
 
     given = {"harbor_url": args.harbor_url, "authentik_url": args.authentik_url}
     if args.slug is not None:
         given["slug"] = args.slug
     try:
         settings = validate(given)
-        check_hosts({"harbor_url": settings.harbor_url, "authentik_url": settings.authentik_url})
     except ConfigError as exc:
         return _invalid(exc, lambda f: "--" + f.replace("_", "-"))
     env = {

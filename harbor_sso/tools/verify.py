@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import encodings.idna
 import http.client
-import ipaddress
 import json
 import re
 import socket
@@ -30,7 +28,8 @@ from email.message import Message
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from ..settings import ConfigError, Settings
+from ..settings import Settings
+from ..text import printable as text_printable
 
 SYSTEMINFO_PATH = "/api/v2.0/systeminfo"
 OIDC_AUTH = "oidc_auth"
@@ -51,10 +50,8 @@ class Expected:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Expected:
-        """What a deployment of ``settings`` must show (reads :data:`EXPECTATION_FIELDS`).
-
-        Raises :class:`ConfigError` for a URL whose host no request could name."""
-        check_hosts({"harbor_url": settings.harbor_url, "authentik_url": settings.authentik_url})
+        """What a deployment of ``settings`` must show (reads :data:`EXPECTATION_FIELDS`);
+        its hosts are ones a request can name (:func:`harbor_sso.urls.normalise`)."""
         return cls(
             discovery_url=settings.discovery_url,
             issuer=settings.oidc_endpoint,
@@ -86,50 +83,10 @@ _USERINFO = re.compile(r"(//)[^/@\s'\"]*@")
 MAX_DETAIL = 400
 
 
-def _escaped(ch: str) -> str:
-    return ch.encode("unicode_escape").decode("ascii")  # pragma: no mutate (case-blind names)
-
-
 def printable(text: str) -> str:
-    """Server text made safe for a terminal: control characters escaped (no escape
-    sequences reach it), credentials in URLs redacted, length bounded."""
-    shown = "".join(ch if ch.isprintable() else _escaped(ch) for ch in text)
-    shown = _USERINFO.sub(r"\1[redacted]@", shown)
-    return shown if len(shown) <= MAX_DETAIL else shown[: MAX_DETAIL - 3] + "..."
-
-
-def host_problem(url: str) -> str | None:
-    """Why no request could be made to ``url``'s host, or None.
-
-    The socket layer encodes a host with the IDNA codec (RFC 3490) and raises on an empty
-    label or one over 63 octets; an ``xn--`` label must also decode as Punycode, or no DNS
-    name matches it. Checked before any request, so such input is bad input (exit 2),
-    not a failed check.
-    """
-    host = urlsplit(url).hostname or ""
-    with contextlib.suppress(ValueError):
-        ipaddress.ip_address(host)
-        return None
-    labels = host.split(".")
-    if labels[-1] == "" and len(labels) > 1:  # a fully-qualified name's final dot
-        labels.pop()
-    for label in labels:
-        try:
-            ascii_label = encodings.idna.ToASCII(label)
-            if ascii_label.lower().startswith(b"xn--"):
-                encodings.idna.ToUnicode(ascii_label)
-        except UnicodeError:
-            if not label:
-                return f"host {host!r} has an empty label"
-            return f"host {host!r} cannot be IDNA-encoded (label {label[:70]!r} is invalid)"
-    return None
-
-
-def check_hosts(urls: Mapping[str, str]) -> None:
-    """:class:`ConfigError` naming each argument whose URL has a host no request can name."""
-    problems = [(name, why) for name, url in urls.items() if (why := host_problem(url))]
-    if problems:
-        raise ConfigError(problems)
+    """Server text made safe for a terminal: control, bidi and zero-width characters
+    escaped (no escape sequence reaches it), credentials in URLs redacted, length bounded."""
+    return text_printable(_USERINFO.sub(r"\1[redacted]@", text), MAX_DETAIL)
 
 
 @dataclass(frozen=True)
