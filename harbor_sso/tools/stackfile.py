@@ -12,11 +12,13 @@ exactly what `pulumi up` would hand the program:
    `LoadProjectStackBytes`), which turns a timestamp into RFC 3339 text and back.
 2. sdk/go/common/resource/config/object.go `unmarshalObject` + `MarshalString` turn each
    value into a string: bools and numbers as JSON (`encoding/json` float format), a
-   timestamp as Go's `Time.String()`, null and structures as compact JSON (the "object"
-   flag), `{secure: <ciphertext>}` as an encrypted value.
+   timestamp as Go's `Time.String()`, structures as compact JSON (the "object" flag), a
+   key with no value as "", `{secure: <ciphertext>}` as an encrypted value.
 
 Project defaults (Pulumi.yaml `config:`) go through pkg/workspace/config.go
-`createConfigValue` instead: `fmt.Sprintf("%v")` for scalars, JSON for structures.
+`createConfigValue` instead: `fmt.Sprintf("%v")` for strings, ints and bools, JSON for
+the rest (floats too). tests/engine/test_stack_files.py checks every case against the
+real CLI.
 
 Encrypted values are never decrypted here: callers get which keys are encrypted and must
 neither print nor validate the ciphertext.
@@ -27,7 +29,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -157,46 +161,158 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+# -- limits: no stack file may take the plan down ------------------------------------
+
+MAX_FILE_BYTES: Final = 128 << 10
+"""A stack or project file is a few KiB; more than 128 KiB is refused before it is parsed
+(PyYAML's pure-Python parser takes seconds per MiB of dense YAML)."""
+
+MAX_DEPTH: Final = 100
+"""How deeply collections may nest, counted in the decoded value (aliases expanded).
+
+gopkg.in/yaml.v3 v3.0.1 scannerc.go stops at 10000 (`max_flow_level` in
+`yaml_parser_increase_flow_level`, `max_indents` in `yaml_parser_roll_indent`: "exceeded
+max depth of 10000"). PyYAML's composer and the decoding below recurse once or more per
+level in Python, whose recursion limit (1000 frames) is far below that, so this tool stops
+much earlier: a config value nested 100 deep is already far past any real one."""
+
+# gopkg.in/yaml.v3 v3.0.1 decode.go, `allowedAliasRatio` and its constants.
+_ALIAS_RATIO_RANGE_LOW: Final = 400_000  # decodes: up to here 99% may come from aliases
+_ALIAS_RATIO_RANGE_HIGH: Final = 4_000_000  # from here on only 10% may
+_ALIAS_RATIO_RANGE: Final = float(_ALIAS_RATIO_RANGE_HIGH - _ALIAS_RATIO_RANGE_LOW)
+
+
+def allowed_alias_ratio(decode_count: int) -> float:
+    """decode.go `allowedAliasRatio`: the share of decodes aliases may account for."""
+    if decode_count <= _ALIAS_RATIO_RANGE_LOW:
+        return 0.99
+    if decode_count >= _ALIAS_RATIO_RANGE_HIGH:
+        return 0.10
+    return 0.99 - 0.89 * (float(decode_count - _ALIAS_RATIO_RANGE_LOW) / _ALIAS_RATIO_RANGE)
+
+
+class _Refused(Exception):
+    """A limit was hit while reading a file; the text is completed with the file's name."""
+
+
+class _Alias(yaml.Node):
+    """An alias (`*name`) where it is written, as yaml.v3 keeps it (an AliasNode).
+
+    PyYAML's composer hands back the anchored node itself, shared, so a tree of a few
+    hundred nodes can stand for billions; the decoder below expands each alias again, as
+    yaml.v3 does, and counts it."""
+
+    id = "alias"
+
+    def __init__(self, anchor: str, target: yaml.Node, mark: Any) -> None:
+        super().__init__("", target, mark, mark)
+        self.anchor = anchor
+
+
 class _Composer(yaml.SafeLoader):
-    """PyYAML's parser and composer, with Go's resolution of plain scalars left to us."""
+    """PyYAML's parser and composer, with Go's resolution of plain scalars left to us,
+    aliases kept as `_Alias` and nesting bounded before the composer's recursion is."""
+
+    _depth = 0
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode and implicit[0]:
             return _PLAIN
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            target = super().compose_node(parent, index)  # raises for an undefined alias
+            assert target is not None
+            return _Alias(str(event.anchor), target, event.start_mark)
+        if not self.check_event(yaml.CollectionStartEvent):
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(f"nested deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
-def _decode(node: yaml.Node, where: str) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _PLAIN:
-            return resolve_plain(node.value)
-        if node.tag == _TAG + "str":
-            return node.value
-        kind = node.tag.removeprefix(_TAG)
-        value = resolve_plain(node.value)
-        # resolve.go: an explicit tag must match what the text resolves to (int -> float ok)
-        if kind == "float" and type(value) in (int, float):
-            return float(value)
-        if {"int": int, "bool": bool, "null": type(None)}.get(kind) is type(value):
-            return value
-        shown = "!!" + kind if node.tag.startswith(_TAG) else node.tag
-        raise ProjectError(f"{where}: cannot decode {node.value!r} as {shown}")
-    if isinstance(node, yaml.SequenceNode):
-        return [_decode(item, f"{where}[{i}]") for i, item in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _decode(key_node, where)
-            if key == "<<" and key_node.tag == _PLAIN:
-                raise ProjectError(f"{where}: YAML merge keys (<<) are not supported here")
-            if isinstance(key, list | dict):
-                raise ProjectError(f"{where}: a key must be a scalar")
-            name = _go_text(key)
-            if name in result:  # yaml.v3: 'mapping key "x" already defined'
-                raise ProjectError(f"{where}: key {name!r} is defined twice")
-            result[name] = _decode(value_node, f"{where}.{name}" if where else name)
-        return result
-    raise ProjectError(f"{where}: unsupported YAML node")
+
+class _Decoder:
+    """yaml.v3's decoder into `any`, with its guard against alias expansion.
+
+    gopkg.in/yaml.v3 v3.0.1 decode.go `(*decoder).unmarshal` counts every node decoded
+    (`decodeCount`), and every one decoded inside an alias expansion (`aliasCount`, while
+    `aliasDepth > 0`), and fails with "document contains excessive aliasing" once
+    `aliasCount > 100 && decodeCount > 1000 && aliasCount/decodeCount >
+    allowedAliasRatio(decodeCount)`. `(*decoder).alias` fails with "anchor '%s' value
+    contains itself" on an alias met again while expanding it."""
+
+    def __init__(self) -> None:
+        self.decode_count = 1  # the document node, decoded first (decode.go `document`)
+        self.alias_count = 0
+        self.alias_depth = 0
+        self.expanding: set[int] = set()  # decode.go `d.aliases`: aliases being expanded
+
+    def decode(self, node: yaml.Node, where: str, depth: int = 0) -> Any:
+        self.decode_count += 1
+        if self.alias_depth > 0:
+            self.alias_count += 1
+        if (
+            self.alias_count > 100
+            and self.decode_count > 1000
+            and self.alias_count / self.decode_count > allowed_alias_ratio(self.decode_count)
+        ):
+            raise _Refused("yaml: document contains excessive aliasing")
+        if isinstance(node, _Alias):
+            if id(node) in self.expanding:
+                raise _Refused(f"yaml: anchor '{node.anchor}' value contains itself")
+            self.expanding.add(id(node))
+            self.alias_depth += 1
+            try:
+                return self.decode(node.value, where, depth)
+            finally:
+                self.alias_depth -= 1
+                self.expanding.discard(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node, where)
+        if depth >= MAX_DEPTH:  # only reachable through aliases: the composer counted too
+            raise _Refused(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self.decode(item, f"{where}[{i}]", depth + 1) for i, item in enumerate(node.value)
+            ]
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.decode(key_node, where, depth + 1)
+                if key == "<<" and key_node.tag == _PLAIN:
+                    raise ProjectError(f"{where}: YAML merge keys (<<) are not supported here")
+                if isinstance(key, list | dict):
+                    raise ProjectError(f"{where}: a key must be a scalar")
+                name = _go_text(key)
+                if name in result:  # yaml.v3: 'mapping key "x" already defined'
+                    raise ProjectError(f"{where}: key {name!r} is defined twice")
+                result[name] = self.decode(
+                    value_node, f"{where}.{name}" if where else name, depth + 1
+                )
+            return result
+        raise ProjectError(f"{where}: unsupported YAML node")
+
+
+def _scalar(node: yaml.ScalarNode, where: str) -> Any:
+    if node.tag == _PLAIN:
+        return resolve_plain(node.value)
+    if node.tag == _TAG + "str":
+        return node.value
+    kind = node.tag.removeprefix(_TAG)
+    value = resolve_plain(node.value)
+    # resolve.go: an explicit tag must match what the text resolves to (int -> float ok)
+    if kind == "float" and type(value) in (int, float):
+        return float(value)
+    if {"int": int, "bool": bool, "null": type(None)}.get(kind) is type(value):
+        return value
+    shown = "!!" + kind if node.tag.startswith(_TAG) else node.tag
+    raise ProjectError(f"{where}: cannot decode {node.value!r} as {shown}")
 
 
 def _go_text(key: Any) -> str:
@@ -206,22 +322,86 @@ def _go_text(key: Any) -> str:
     return go_scalar(key)
 
 
-def load_yaml(path: Path) -> Any:
-    """One YAML file decoded as gopkg.in/yaml.v3 decodes it into `any`."""
+def _special(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    for test, name in (
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return f"a special file ({name})"
+    return "a special file"
+
+
+def _refuse_special(path: Path, mode: int, kind: str) -> None:
+    what = _special(mode)
+    if what == "a directory":
+        raise ProjectError(f"cannot read {path}: is a directory, not a {kind}")
+    if what is not None:
+        raise ProjectError(f"cannot read {path}: is {what}, not a regular file")
+
+
+def _read_regular(path: Path, kind: str) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; anything else is refused.
+
+    A directory, FIFO or device is named from `stat` and never opened (opening a FIFO for
+    reading blocks until a writer comes). The open is non-blocking and checked again with
+    `fstat`, so a file swapped for a FIFO in between cannot block either."""
     try:
-        text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        info = path.stat()
+    except FileNotFoundError:
+        raise ProjectError(f"cannot read {path}: no such {kind}") from None
     except OSError as exc:
         raise ProjectError(f"cannot read {path}: {exc.strerror or exc}") from None
+    _refuse_special(path, info.st_mode, kind)
+    too_big = (
+        f"cannot read {path}: larger than {MAX_FILE_BYTES} bytes (128 KiB), too big for a {kind}"
+    )
+    if info.st_size > MAX_FILE_BYTES:
+        raise ProjectError(too_big)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise ProjectError(f"cannot read {path}: no such {kind}") from None
+    except OSError as exc:
+        raise ProjectError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as file:
+        _refuse_special(path, os.fstat(fd).st_mode, kind)
+        try:
+            data = file.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise ProjectError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:  # it grew after the stat
+        raise ProjectError(too_big)
+    return data
+
+
+def load_yaml(path: Path, kind: str = "file") -> Any:
+    """One YAML file decoded as gopkg.in/yaml.v3 decodes it into `any`.
+
+    `kind` ("stack file", "project file") names what the path should have been when it is
+    missing or a directory."""
+    try:
+        text = _read_regular(path, kind).removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
         raise ProjectError(f"cannot read {path}: not UTF-8 text") from None
     try:
         node = yaml.compose(text, Loader=_Composer)
+        if node is None:
+            return None
+        return _Decoder().decode(node, "")
+    except _Refused as exc:
+        raise ProjectError(f"cannot read {path}: {exc}") from None
     except yaml.YAMLError as exc:
         raise ProjectError(f"cannot read {path}: invalid YAML ({_first_line(exc)})") from None
-    if node is None:
-        return None
-    try:
-        return _decode(node, "")
     except ProjectError as exc:
         raise ProjectError(f"{path}: {exc}") from None
 
@@ -244,24 +424,6 @@ def _go_float_json(value: float) -> str:
     sign, digits = exponent[0], exponent[1:].lstrip("0")
     # json cleans e-07 to e-7 (only negative exponents), keeps e+21
     return f"{mantissa}e{sign}{digits if sign == '-' else digits.rjust(2, '0')}"
-
-
-def _go_float_v(value: float) -> str:
-    """`fmt.Sprintf("%v", f)`: strconv 'g', shortest digits; %e when the exponent is < -4
-    or >= 6 (strconv/ftoa.go: "if precision was the shortest possible, use precision 6")."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1, value) < 0 else "0"
-    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
-    assert isinstance(exponent, int)
-    exp = len(digits) + exponent - 1
-    if exp < -4 or exp >= 6:
-        mantissa = str(digits[0]) + ("." + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
-        return f"{'-' if sign else ''}{mantissa}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    return format(Decimal(repr(value)).normalize(), "f")
 
 
 def go_scalar(value: Any) -> str:
@@ -319,7 +481,11 @@ def stack_value(value: Any) -> ConfigValue:
     """object.go `unmarshalObject` then `MarshalString`, for a stack file's value."""
     if _is_secure(value):
         return ConfigValue(value["secure"], secure=True)
-    if value is None or isinstance(value, list | dict):
+    if value is None:
+        # loaders.go `checkForEmptyConfig`: a key with no value "is currently treated as an
+        # empty string" (and warned of); seen so by the real CLI (tests/engine)
+        return ConfigValue("")
+    if isinstance(value, list | dict):
         text = json.dumps(_jsonable(value), separators=(",", ":"), sort_keys=True)
         return ConfigValue(text, secure=_has_secure(value), object=True)
     if isinstance(value, GoTime):
@@ -330,15 +496,19 @@ def stack_value(value: Any) -> ConfigValue:
     return ConfigValue(go_scalar(value))
 
 
-def project_default(value: Any) -> str:
-    """pkg/workspace/config.go `createConfigValue`: `%v` for scalars, JSON otherwise."""
-    if isinstance(value, float):
-        return _go_float_v(value)
-    if isinstance(value, GoTime | list | dict):
-        encoded = value.rfc3339() if isinstance(value, GoTime) else _jsonable(value)
-        return json.dumps(encoded, separators=(",", ":"), sort_keys=True)
+def project_default(value: Any) -> str | None:
+    """pkg/workspace/config.go `createConfigValue`: `%v` for a string, int or bool
+    (`isPrimitiveValue`), JSON for anything else, a float too (`1e6` -> `1000000`); a
+    timestamp as its RFC 3339 text. None: no default (`hasDefault` is `Default != nil`).
+    Each checked against the real CLI in tests/engine/test_stack_files.py."""
     if value is None:
-        return "<nil>"
+        return None
+    if isinstance(value, float):
+        return _go_float_json(value)
+    if isinstance(value, GoTime):
+        return value.rfc3339()
+    if isinstance(value, list | dict):
+        return json.dumps(_jsonable(value), separators=(",", ":"), sort_keys=True)
     return go_scalar(value)
 
 
@@ -382,7 +552,7 @@ def read_stack(project_dir: Path, stack: str) -> StackFiles:
             f"stack name {stack[:100]!r} is not valid: 1 to 100 letters, digits, '-', '_' or '.'"
         )
     project_file = project_dir / "Pulumi.yaml"
-    project = _mapping(load_yaml(project_file), str(project_file))
+    project = _mapping(load_yaml(project_file, "project file"), str(project_file))
     name = project.get("name")
     if not isinstance(name, str) or not name:
         raise ProjectError(f"{project_file}: name must be a non-empty string")
@@ -390,17 +560,22 @@ def read_stack(project_dir: Path, stack: str) -> StackFiles:
     if not isinstance(config_dir, str):
         raise ProjectError(f"{project_file}: stackConfigDir must be a string")
     stack_file = project_dir / config_dir / f"Pulumi.{stack}.yaml"
-    if not stack_file.is_file():
-        raise ProjectError(f"cannot read {stack_file}: no such stack file")
-    doc = _mapping(load_yaml(stack_file), str(stack_file))
+    doc = _mapping(load_yaml(stack_file, "stack file"), str(stack_file))
 
     config: dict[str, str] = {}
     declared = _mapping(project.get("config"), f"{project_file}: config")
     for key, decl in declared.items():
-        if isinstance(decl, Mapping) and "default" in decl:
-            config[_namespaced(key, name)] = project_default(decl["default"])
-        elif not isinstance(decl, Mapping):  # the short form `key: value` is a default too
-            config[_namespaced(key, name)] = project_default(decl)
+        if not isinstance(decl, Mapping) and isinstance(decl, float | GoTime):
+            # the project schema's short form takes a string, integer, boolean or list
+            raise ProjectError(
+                f"{project_file}: config.{key}: the engine refuses a "
+                f"{'number with a fraction' if isinstance(decl, float) else 'timestamp'} "
+                "here; quote it, or give it as `default:`"
+            )
+        default = decl.get("default", decl.get("value")) if isinstance(decl, Mapping) else decl
+        shown = project_default(default)  # the short form `key: value` is a default too
+        if shown is not None:
+            config[_namespaced(key, name)] = shown
     encrypted: set[str] = set()
     for key, value in _mapping(doc.get("config"), f"{stack_file}: config").items():
         full = _namespaced(key, name)
@@ -411,4 +586,17 @@ def read_stack(project_dir: Path, stack: str) -> StackFiles:
         config[full] = stored.text
         if stored.secure:
             encrypted.add(full)
+    # pkg/workspace/config.go `ValidateStackConfigAndApplyProjectConfig`: a key of the
+    # project's namespace declared without a default (or `value:`) must be set by the stack
+    # ("Stack 'dev' is missing configuration value 'harborUrl'")
+    missing = [
+        full
+        for key in declared
+        if ":" not in key and (full := _namespaced(key, name)) not in config
+    ]
+    if missing:
+        raise ProjectError(
+            f"{missing[0]}: is required: {project_file} declares it without a default and "
+            f"{stack_file} does not set it"
+        )
     return StackFiles(name, stack, config, frozenset(encrypted))

@@ -238,11 +238,26 @@ def test_an_encrypted_structural_key_is_refused_by_name(
 def test_credentials_are_stood_in_under_the_programs_namespace(
     copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The program reads harbor-sso:authentikToken whatever the project is called.
+    # The program reads harbor-sso:authentikToken whatever the project is called. (With
+    # this project's `config:` declarations a renamed project fails: they would declare
+    # registry-sso:harborUrl, which the stack does not set; see the next test.)
     project = copy / "Pulumi.yaml"
-    project.write_text(project.read_text().replace("name: harbor-sso", "name: registry-sso", 1))
+    project.write_text("name: registry-sso\nruntime: python\nstackConfigDir: stacks\n")
     code, _, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
     assert (code, err) == (0, "")
+
+
+def test_a_declared_key_without_a_default_is_required_as_the_engine_requires_it(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy / "Pulumi.yaml"
+    project.write_text(project.read_text().replace("name: harbor-sso", "name: registry-sso", 1))
+    code, out, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: registry-sso:harborUrl: is required: {project} declares it without a "
+        f"default and {copy / 'stacks' / 'Pulumi.dev.yaml'} does not set it\n"
+    )
 
 
 @pytest.mark.parametrize("stack", ["/../../../x", "../dev", "a b"])
@@ -299,7 +314,12 @@ def test_a_bad_role_in_the_stack_file_is_named_by_its_config_path(
         (None, b"config: [a, b]\n", "Pulumi.dev.yaml: config must be a mapping"),
         ("name: harbor-sso\nstackConfigDir: {a: 1}\n", b"config: {}\n", "stackConfigDir"),
         (None, b"config:\n  harbor-sso:slug: \xff\n", "not UTF-8"),
-        (None, b"config:\n  7: x\n", "harbor-sso:7: unknown config key"),
+        (
+            None,
+            b"config:\n  7: x\n  harborUrl: https://h.example\n  authentikUrl: https://a.example\n",
+            "harbor-sso:7: unknown config key",
+        ),
+        (None, b"config:\n  7: x\n", "harbor-sso:harborUrl: is required"),
     ],
 )
 def test_a_file_of_the_wrong_shape_exits_2_naming_it(
@@ -341,3 +361,38 @@ def test_any_key_that_may_be_encrypted_plans_from_a_valid_stand_in(
     result = json.loads(out)
     credentials = ("clientSecret", "authentikToken", "harborPassword")
     assert result["deferred"] == ([] if key in credentials else [f"harbor-sso:{key}"])
+
+
+def billion_laughs() -> bytes:
+    lines = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"l{n}: &l{n} [" + ",".join([f"*l{n - 1}"] * 9) + "]" for n in range(1, 10)]
+    return ("\n".join(lines) + "\nconfig:\n  harbor-sso:slug: *l9\n").encode()
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize(
+    ("stack_bytes", "says"),
+    [
+        (billion_laughs(), "yaml: document contains excessive aliasing"),
+        (
+            b"config:\n  harbor-sso:slug: " + b"[" * 400 + b"]" * 400 + b"\n",
+            "nested deeper than 100 levels",
+        ),
+        (None, "is a FIFO, not a regular file"),
+    ],
+    ids=["billion-laughs", "deep", "fifo"],
+)
+def test_a_hostile_stack_file_exits_2_fast_without_a_traceback(
+    copy: Path, stack_bytes: bytes | None, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os  # imported here: this test was appended without touching the file's head
+
+    stack = copy / "stacks" / "Pulumi.dev.yaml"
+    stack.unlink()
+    if stack_bytes is None:
+        os.mkfifo(stack)  # opened for reading, it would block until the timeout
+    else:
+        stack.write_bytes(stack_bytes)
+    code, out, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
+    assert (code, out) == (2, "")
+    assert err == f"error: cannot read {stack}: {says}\n"  # one line: no traceback
