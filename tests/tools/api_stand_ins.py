@@ -201,6 +201,21 @@ def _authentik_handler(state: AuthentikState) -> type[_Handler]:
             else:
                 self.send_json(200, found)
 
+        def do_POST(self) -> None:
+            state.requests.append(("POST", self.path))
+            if self.path.startswith("/api/v3/core/applications/") and self.path.endswith(
+                "/set_icon_url/"
+            ):
+                # terraform-provider-authentik v2025.8.1 resource_application.go sets
+                # meta_icon through CoreApplicationsSetIconUrlCreate; authentik 2025.12
+                # removed the action: 405 with an empty body (seen on a real 2026.2.2)
+                self.send_response(405)
+                self.send_header("Allow", "GET, PUT, PATCH, DELETE, HEAD, OPTIONS")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_json(405, {"detail": 'Method "POST" not allowed.'})
+
     return Handler
 
 
