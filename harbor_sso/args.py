@@ -21,6 +21,25 @@ class ScopeMappingArgs(TypedDict):
     """Shown to the user on the consent screen."""
 
 
+class AdoptArgs(TypedDict):
+    """Import IDs of objects made by hand, so the component takes them over instead of
+    creating new ones (`pulumi.ResourceOptions(import_=...)` on each child). Plain values.
+    Keep the slug, client ID, client secret and sub mode as they are: Harbor keys its OIDC
+    users on issuer and `sub`. Custom scope mappings are never adopted."""
+
+    provider: NotRequired[str | None]
+    """The OAuth2 provider's integer primary key, such as `"12"`."""
+    application: NotRequired[str | None]
+    """The application's slug; must equal `slug`."""
+    config_auth: NotRequired[str | None]
+    """Harbor's auth configuration: always `"/configurations"`."""
+    bindings: NotRequired[dict[str, str] | None]
+    """`{group: binding UUID}` for groups of `allowed_groups` bound already."""
+    memberships: NotRequired[dict[str, dict[str, str]] | None]
+    """`{project: {group: "/projects/<n>/members/<m>"}}` for entries of `project_roles`
+    that exist already."""
+
+
 class HarborAuthentikSSOArgs(TypedDict):
     """Arguments of :class:`HarborAuthentikSSO`. Only the two URLs are required."""
 
@@ -109,3 +128,7 @@ class HarborAuthentikSSOArgs(TypedDict):
     `projectadmin`, `maintainer`, `developer`, `guest` or `limitedguest`. One OIDC group
     membership per pair; projects are looked up by name, never created. Harbor attaches
     groups to a user at each login, from the groups claim. Default none."""
+    adopt: NotRequired[AdoptArgs | None]
+    """Import IDs of existing objects to take over (see `AdoptArgs`; `harbor-sso adopt`
+    prints them). Once imported, the IDs may stay: Pulumi imports only a resource whose
+    state does not hold that ID yet. Default none: everything is created."""

@@ -9,6 +9,7 @@ import pulumi_authentik as authentik
 
 from ._inputs import optional
 from .lookups import AuthentikLookups
+from .options import adopting
 from .settings import Resolved
 
 
@@ -83,7 +84,7 @@ def build_authentik(
                 "sub_mode": pick(lambda s: s.sub_mode),
             }
         ),
-        opts=replace_opts,
+        opts=adopting(replace_opts, settings.adopt.provider),
     )
 
     provider_id = provider.id.apply(int)
@@ -103,7 +104,7 @@ def build_authentik(
                 "meta_publisher": pick(lambda s: s.application_publisher),
             }
         ),
-        opts=replace_opts,
+        opts=adopting(replace_opts, settings.adopt.application),
     )
 
     for order, group in enumerate(settings.allowed_groups):
@@ -112,6 +113,6 @@ def build_authentik(
             target=application.uuid,
             group=lookups.group(group),
             order=order,
-            opts=opts,
+            opts=adopting(opts, settings.adopt.bindings.get(group)),
         )
     return AuthentikSide(provider, provider_id, application)

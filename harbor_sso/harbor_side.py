@@ -8,6 +8,7 @@ import pulumiverse_harbor as harbor
 
 from ._inputs import optional
 from .lookups import HarborLookups
+from .options import adopting
 from .settings import Resolved, Settings
 
 
@@ -43,7 +44,7 @@ def build_harbor(
                 "oidc_group_filter": pick(lambda s: s.group_filter),
             }
         ),
-        opts=opts,
+        opts=adopting(opts, resolved.known.adopt.config_auth),
     )
 
 
@@ -85,7 +86,7 @@ def build_memberships(
             group_name=group,
             type="oidc",
             role=role,
-            opts=replace_opts,
+            opts=adopting(replace_opts, settings.adopt.memberships.get(project, {}).get(group)),
         )
         for project, group, role in settings.memberships
     ]

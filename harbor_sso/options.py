@@ -31,3 +31,15 @@ def check_providers(opts: pulumi.ResourceOptions | None) -> None:
         )
     if problems:
         raise ConfigError(problems)
+
+
+def adopting(opts: pulumi.ResourceOptions, import_id: str | None) -> pulumi.ResourceOptions:
+    """``opts`` importing the existing object ``import_id`` (no change when None).
+
+    pulumi/pulumi pkg/resource/deploy/step_generator.go `generateResourceSteps`: a goal
+    with an ID is an import only while the state holds no resource of that URN with that
+    import ID; once imported, the same option is a no-op and the usual diff applies.
+    """
+    if import_id is None:
+        return opts
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(import_=import_id))

@@ -48,6 +48,7 @@ PLAIN_FIELDS: Final = frozenset(
         "invalidation_flow",
         "signing_key",
         "project_roles",
+        "adopt",
     }
 )
 ROLES: Final = ("projectadmin", "maintainer", "developer", "guest", "limitedguest")
@@ -233,6 +234,47 @@ SubMode = Literal[
     "hashed_user_id", "user_id", "user_uuid", "user_username", "user_email", "user_upn"
 ]
 
+CONFIG_AUTH_ID: Final = "/configurations"
+"""The one ID of Harbor's auth configuration (terraform-provider-harbor
+provider/resource_config_auth.go: `d.SetId("/configurations")`)."""
+_PROVIDER_PK = re.compile(r"[1-9][0-9]{0,17}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_MEMBER_ID = re.compile(r"/projects/[1-9][0-9]{0,17}/members/[1-9][0-9]{0,17}")
+
+
+def _provider_pk(value: str) -> str:
+    # terraform-provider-authentik resource_provider_oauth2.go: `d.SetId(strconv.Itoa(int(res.Pk)))`
+    if not _PROVIDER_PK.fullmatch(value):
+        raise ValueError("must be the OAuth2 provider's integer primary key, such as '12'")
+    return value
+
+
+def _binding_id(value: str) -> str:
+    # terraform-provider-authentik resource_policy_binding.go: `d.SetId(res.Pk)`, a UUID
+    if not _UUID.fullmatch(value):
+        raise ValueError("must be the policy binding's UUID (its pk), in lower case")
+    return value
+
+
+def _member_id(value: str) -> str:
+    # terraform-provider-harbor resource_project_member_group.go: the ID is the Location
+    # Harbor answers the create with (`client.GetID(headers)`), read back with GET <id>
+    if not _MEMBER_ID.fullmatch(value):
+        raise ValueError("must be the membership's location '/projects/<n>/members/<m>'")
+    return value
+
+
+def _config_auth_id(value: str) -> str:
+    if value != CONFIG_AUTH_ID:
+        raise ValueError(f"must be {CONFIG_AUTH_ID!r}: Harbor has one auth configuration")
+    return value
+
+
+ProviderPk = Annotated[str, AfterValidator(_provider_pk)]
+BindingId = Annotated[str, AfterValidator(_binding_id)]
+MemberId = Annotated[str, AfterValidator(_member_id)]
+ConfigAuthId = Annotated[str, AfterValidator(_config_auth_id)]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -244,6 +286,54 @@ class ScopeMapping(_Model):
     scope_name: ScopeName
     expression: Code
     description: Text | None = None
+
+
+class Adopt(_Model):
+    """Import IDs of objects that exist already (see :class:`harbor_sso.args.AdoptArgs`)."""
+
+    provider: ProviderPk | None = None
+    application: Slug | None = None
+    config_auth: ConfigAuthId | None = None
+    bindings: dict[Group, BindingId] = Field(default_factory=dict)
+    memberships: dict[Project, dict[Group, MemberId]] = Field(default_factory=dict)
+
+    @field_validator("provider", mode="before")
+    @classmethod
+    def _pk_as_text(cls, value: Any) -> Any:
+        # YAML reads `provider: 12` as a number; the import ID is its text
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    def problems(self, settings: Settings, check_slug: bool = True) -> list[Problem]:
+        """IDs of objects the arguments do not create: each would be imported and then
+        left out of the program, or fail; named by path."""
+        found: list[Problem] = []
+        if check_slug and self.application is not None and self.application != settings.slug:
+            found.append(
+                (
+                    "adopt.application",
+                    f"is {self.application!r}, but slug is {settings.slug!r}: the application "
+                    "is imported by its slug, so they must be the same",
+                )
+            )
+        for group in self.bindings:
+            if group not in settings.allowed_groups:
+                found.append(
+                    (
+                        f"adopt.bindings.{group}",
+                        "names a group that allowed_groups does not list, so no binding of "
+                        "it is created",
+                    )
+                )
+        for project, groups in sorted(self.memberships.items()):
+            for group in groups:
+                if group not in settings.project_roles.get(project, {}):
+                    found.append(
+                        (
+                            f"adopt.memberships.{project}.{group}",
+                            "names a membership that project_roles does not create",
+                        )
+                    )
+        return found
 
 
 class Settings(_Model):
@@ -280,6 +370,7 @@ class Settings(_Model):
     refresh_token_validity: Validity | None = None
     sub_mode: SubMode | None = None
     project_roles: dict[Project, dict[Group, Role]] = Field(default_factory=dict)
+    adopt: Adopt = Field(default_factory=Adopt)
 
     @field_validator("extra_scope_mappings", "scopes", "allowed_groups", mode="before")
     @classmethod
@@ -545,7 +636,8 @@ def _problems(exc: ValidationError, hidden: frozenset[str] = frozenset()) -> lis
         field = _path(loc) or "arguments"  # pragma: no mutate (no model-level validator yet)
         if err["type"] == "extra_forbidden":
             # the value of an unknown key may well be a mistyped secret: never show it
-            known = ScopeMapping.model_fields if len(loc) > 1 else ARGUMENTS
+            nested = Adopt.model_fields if loc[0] == "adopt" else ScopeMapping.model_fields
+            known = nested if len(loc) > 1 else ARGUMENTS
             problems.append((field, unknown_argument(str(loc[-1]), known)))
             continue
         if err["type"] == "missing":
@@ -558,12 +650,17 @@ def _problems(exc: ValidationError, hidden: frozenset[str] = frozenset()) -> lis
     return problems
 
 
-def validate(args: Mapping[str, Any], hidden: frozenset[str] = frozenset()) -> Settings:
+def validate(
+    args: Mapping[str, Any],
+    hidden: frozenset[str] = frozenset(),
+    stand_ins: frozenset[str] = frozenset(),
+) -> Settings:
     """Validate plain arguments; raises :class:`ConfigError` naming every bad argument.
 
     ``None`` means "use the default", as for an absent key. ``client_secret`` is checked
     by :func:`check_client_secret`, never here. The values of ``hidden`` arguments (given
-    as secrets) are never shown in a message.
+    as secrets) are never shown in a message; ``stand_ins`` hold no real value yet, so
+    nothing is compared with them.
     """
     if not isinstance(args, Mapping):
         raise ConfigError([("arguments", f"must be a mapping; got {type(args).__name__}")])
@@ -572,9 +669,13 @@ def validate(args: Mapping[str, Any], hidden: frozenset[str] = frozenset()) -> S
         raise ConfigError([("arguments", "argument names must be strings")])
     given = {k: v for k, v in args.items() if v is not None and k not in SECRET_FIELDS}
     try:
-        return Settings.model_validate(given)
+        settings = Settings.model_validate(given)
     except ValidationError as exc:
         raise ConfigError(_problems(exc, hidden)) from None
+    problems = settings.adopt.problems(settings, check_slug="slug" not in stand_ins)
+    if problems:
+        raise ConfigError(problems)
+    return settings
 
 
 def check_client_secret(value: Any) -> None:
@@ -655,7 +756,7 @@ def resolve(args: Mapping[str, Any]) -> Resolved:
     if problems:
         raise ConfigError(problems)
     plain = {k: v for k, v in args.items() if k not in deferred}
-    known = validate({**plain, **{k: stand_in(k) for k in deferred}})
+    known = validate({**plain, **{k: stand_in(k) for k in deferred}}, stand_ins=frozenset(deferred))
     if not deferred:
         return Resolved(known)
     # An Output may be secret, and that is not known here: never show a deferred value.

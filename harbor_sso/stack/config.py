@@ -17,6 +17,7 @@ from typing import Any, Final
 from ..settings import (
     PLAIN_FIELDS,
     SECRET_FIELDS,
+    Adopt,
     ConfigError,
     Problem,
     ScopeMapping,
@@ -46,6 +47,8 @@ def config_key(argument: str) -> str:
     head, *rest = argument.split(".")
     if head.startswith("extra_scope_mappings"):
         rest = [camel(part) for part in rest]
+    elif head == "adopt" and rest:
+        rest = [camel(rest[0]), *rest[1:]]  # adopt.configAuth; group names as written
     return f"{NAMESPACE}:" + ".".join([camel(head), *rest])
 
 
@@ -55,7 +58,7 @@ BOOL_FIELDS: Final = frozenset(
 JSON_FIELDS: Final = frozenset(
     name
     for name, info in Settings.model_fields.items()
-    if typing.get_origin(info.annotation) in (tuple, dict)
+    if typing.get_origin(info.annotation) in (tuple, dict) or info.annotation is Adopt
 )
 ARGUMENT_KEYS: Final = {camel(f): f for f in [*Settings.model_fields, *SECRET_FIELDS]}
 
@@ -141,12 +144,15 @@ def placeholder(key: str) -> str:
 
 
 _MAPPING_KEYS: Final = {camel(f): f for f in ScopeMapping.model_fields}
+_ADOPT_KEYS: Final = {camel(f): f for f in Adopt.model_fields}
 
 
 def _entries_in_snake_case(argument: str, value: Any) -> Any:
-    """`extraScopeMappings` entries are written in camelCase like every key of the stack
-    (`scopeName`); the component takes snake_case. Other keys are left for validation to
-    report, by their config path."""
+    """`extraScopeMappings` entries and `adopt` are written in camelCase like every key of
+    the stack (`scopeName`, `configAuth`); the component takes snake_case. Other keys are
+    left for validation to report, by their config path."""
+    if argument == "adopt" and isinstance(value, dict):
+        return {_ADOPT_KEYS.get(k, k): v for k, v in value.items()}
     if argument != "extra_scope_mappings" or not isinstance(value, list):
         return value
     return [

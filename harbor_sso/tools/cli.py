@@ -119,20 +119,15 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in checks) else EXIT_FAILED
 
 
-def _doctor(args: argparse.Namespace) -> int:
+def _api_fetch(
+    settings: Any, timeout: float, requests: int, command: str
+) -> tuple[Any, list[str]] | int:
+    """A bounded fetch with the API credentials from the environment, and the values never
+    to show; or the exit status when one is missing or unusable (never echoed)."""
     import os
 
-    from ..settings import ConfigError, validate
-    from .doctor import REQUESTS_PER_RUN, diagnose, report
     from .verify import Credential, http_fetch
 
-    given = {"harbor_url": args.harbor_url, "authentik_url": args.authentik_url}
-    if args.slug is not None:
-        given["slug"] = args.slug
-    try:
-        settings = validate(given)
-    except ConfigError as exc:
-        return _invalid(exc, lambda f: "--" + f.replace("_", "-"))
     env = {
         "AUTHENTIK_TOKEN": os.environ.get("AUTHENTIK_TOKEN", ""),
         "HARBOR_USERNAME": os.environ.get("HARBOR_USERNAME") or "admin",
@@ -140,7 +135,7 @@ def _doctor(args: argparse.Namespace) -> int:
     }
     for variable, value in env.items():
         if not value:
-            print(f"error: set {variable} (doctor reads both APIs)", file=sys.stderr)
+            print(f"error: set {variable} ({command} reads both APIs)", file=sys.stderr)
             return EXIT_INVALID
         # a header cannot carry these; never echo the value
         if (
@@ -157,15 +152,65 @@ def _doctor(args: argparse.Namespace) -> int:
         ),
     ]
     secrets = [s for c in credentials for s in c.secrets]
-    fetch = http_fetch(
-        timeout=args.timeout,
-        run_timeout=REQUESTS_PER_RUN * args.timeout,
-        credentials=credentials,
-    )
+    fetch = http_fetch(timeout=timeout, run_timeout=requests * timeout, credentials=credentials)
+    return fetch, secrets
+
+
+def _api_settings(args: argparse.Namespace) -> Any:
+    """The URLs and slug of doctor and adopt, validated; the exit status if bad."""
+    from ..settings import ConfigError, validate
+
+    given = {"harbor_url": args.harbor_url, "authentik_url": args.authentik_url}
+    if args.slug is not None:
+        given["slug"] = args.slug
+    try:
+        settings = validate(given)
+    except ConfigError as exc:
+        return _invalid(exc, lambda f: "--" + f.replace("_", "-"))
+    return settings
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import REQUESTS_PER_RUN, diagnose, report
+
+    settings = _api_settings(args)
+    if isinstance(settings, int):
+        return settings
+    got = _api_fetch(settings, args.timeout, REQUESTS_PER_RUN, "doctor")
+    if isinstance(got, int):
+        return got
+    fetch, secrets = got
     findings = diagnose(fetch, settings, args.client_id, secrets)
     for line in report(findings, secrets):
         print(line, flush=True)
     return EXIT_FAILED if any(f.status == "FAIL" for f in findings) else 0
+
+
+def _adopt(args: argparse.Namespace) -> int:
+    from .adopt import REQUESTS_PER_RUN, AdoptFailed, run_adopt
+
+    if args.set and not args.stack:
+        print("error: --set needs --stack (the stack to set the secret in)", file=sys.stderr)
+        return EXIT_INVALID
+    settings = _api_settings(args)
+    if isinstance(settings, int):
+        return settings
+    got = _api_fetch(settings, args.timeout, REQUESTS_PER_RUN, "adopt")
+    if isinstance(got, int):
+        return got
+    fetch, secrets = got
+    try:
+        text = run_adopt(fetch, settings, args, secrets)
+    except AdoptFailed as exc:
+        from .verify import redact
+
+        for line in exc.lines:
+            print(redact(line, secrets), file=sys.stderr)
+        return EXIT_FAILED
+    except (OSError, ValueError) as exc:
+        return _invalid(exc)
+    sys.stdout.write(text)
+    return 0
 
 
 def _timeout(text: str) -> float:
@@ -246,6 +291,43 @@ def build_parser() -> argparse.ArgumentParser:
         "as long as its number of requests needs",
     )
     d.set_defaults(run=_doctor)
+
+    a = commands.add_parser(
+        "adopt",
+        help="read a hand-made authentik + Harbor setup (read-only) and print the stack config "
+        "that imports it with client ID, client secret, slug and sub_mode kept, and what the "
+        "first `pulumi up` will change; credentials as for doctor",
+    )
+    a.add_argument("--authentik-url", required=True, help="authentik's URL (for its API)")
+    a.add_argument("--harbor-url", required=True, help="Harbor's URL (for its API)")
+    which = a.add_mutually_exclusive_group()
+    which.add_argument("--slug", help="the authentik application's slug (default harbor)")
+    which.add_argument("--client-id", help="find the application by its provider's client ID")
+    a.add_argument(
+        "--project",
+        action="append",
+        default=[],
+        help="a Harbor project whose OIDC group memberships to adopt (projectRoles); repeatable",
+    )
+    a.add_argument("--stack", help="the stack name, for the printed `pulumi config set` lines")
+    a.add_argument(
+        "--stack-file",
+        type=Path,
+        help="write the config into this stack file (merged) instead of printing it",
+    )
+    a.add_argument(
+        "--set",
+        action="store_true",
+        help="run `pulumi config set --secret harbor-sso:clientSecret --stack <stack>` "
+        "(the secret on its stdin) instead of printing the command that does",
+    )
+    a.add_argument(
+        "--timeout",
+        type=_timeout,
+        default=10.0,
+        help="seconds per request, above 0 and at most 300 (default 10)",
+    )
+    a.set_defaults(run=_adopt)
     return parser
 
 

@@ -355,10 +355,10 @@ class Doctor:
                 "'authentik Self-signed Certificate'",
             )
 
-    def check_mappings(self, provider: dict[str, Any]) -> None:
-        name = "scope mappings"
+    def read_scope_mappings(self, provider: dict[str, Any]) -> list[dict[str, Any]]:
+        """The provider's scope mappings, the first :data:`MAX_MAPPINGS` (shared with adopt)."""
         pks = [str(p) for p in provider.get("property_mappings") or []]
-        scopes: list[str] = []
+        found: list[dict[str, Any]] = []
         for pk in pks[:MAX_MAPPINGS]:
             # schema.yml propertymappings_provider_scope_retrieve: GET .../scope/{pm_uuid}/
             mapping, why = self.read(
@@ -366,7 +366,25 @@ class Doctor:
             )
             if why or not isinstance(mapping, dict):
                 continue  # a property mapping of another kind, or gone
-            scopes.append(str(mapping.get("scope_name", "")))
+            found.append(mapping)
+        return found
+
+    def read_bindings(self, app: dict[str, Any]) -> tuple[list[Any] | None, str | None]:
+        """The application's policy bindings, or (None, why not) (shared with adopt)."""
+        target = quote(str(app.get("pk", "")), safe="")
+        # schema.yml policies_bindings_list: GET /policies/bindings/?target=<app uuid>
+        listing, why = self.read(
+            f"{self.api}/policies/bindings/?target={target}&page_size=100", "bindings"
+        )
+        results = listing.get("results") if isinstance(listing, dict) else None
+        if why or not isinstance(results, list):
+            return None, why or "no binding list"
+        return results, None
+
+    def check_mappings(self, provider: dict[str, Any]) -> None:
+        name = "scope mappings"
+        pks = [str(p) for p in provider.get("property_mappings") or []]
+        scopes = [str(m.get("scope_name", "")) for m in self.read_scope_mappings(provider)]
         if len(pks) > MAX_MAPPINGS:
             self.add(
                 "WARN",
@@ -433,14 +451,9 @@ class Doctor:
 
     def check_bindings(self, app: dict[str, Any]) -> None:
         name = "who may log in"
-        target = quote(str(app.get("pk", "")), safe="")
-        # schema.yml policies_bindings_list: GET /policies/bindings/?target=<app uuid>
-        listing, why = self.read(
-            f"{self.api}/policies/bindings/?target={target}&page_size=100", "bindings"
-        )
-        results = listing.get("results") if isinstance(listing, dict) else None
-        if why or not isinstance(results, list):
-            self.add("WARN", name, why or "no binding list", "check the token may view policies")
+        results, why = self.read_bindings(app)
+        if results is None:
+            self.add("WARN", name, why or "", "check the token may view policies")
             return
         enabled = [b for b in results if isinstance(b, dict) and b.get("enabled", True)]
         if not enabled:

@@ -19,7 +19,7 @@ def test_project_file_declares_keys_in_step_with_settings() -> None:
     declared = project["config"]
     for field, info in Settings.model_fields.items():
         key = camel(field)
-        if key in ("extraScopeMappings", "projectRoles"):
+        if key in ("extraScopeMappings", "projectRoles", "adopt"):
             continue  # objects: not declared, so no default is forced (see Pulumi.yaml)
         if key in declared and "default" in declared[key]:
             default = info.default

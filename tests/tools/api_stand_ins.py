@@ -119,8 +119,20 @@ class HarborState:
     """Harbor's ``ext_endpoint`` (harbor.yml ``hostname``); default: where it listens."""
     config: dict[str, Any] = field(default_factory=dict)
     users: list[str] = field(default_factory=lambda: ["admin"])
+    projects: dict[str, int] = field(default_factory=lambda: {"library": 1})
+    members: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
     url: str = ""
+
+    def add_group_member(self, project: str, group: str, role_id: int) -> str:
+        """An OIDC group's membership (swagger ``ProjectMemberEntity``); its location."""
+        number = self.projects[project]
+        entries = self.members.setdefault(number, [])
+        member = 100 + sum(len(m) for m in self.members.values())
+        entries.append({"id": member, "project_id": number, "entity_name": group,
+                        "entity_type": "g", "entity_id": member + 1000, "role_id": role_id,
+                        "role_name": ""})  # fmt: skip
+        return f"/projects/{number}/members/{member}"
 
 
 def _paginated(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -260,6 +272,17 @@ def _harbor_handler(state: HarborState) -> type[_Handler]:
             elif path == "/api/v2.0/configurations":  # swagger: getConfigurations
                 values = {**CONFIG_KEYS, **state.config}
                 self.send_json(200, {k: {"value": v, "editable": True} for k, v in values.items()})
+            elif path == "/api/v2.0/projects":  # swagger: listProjects ?name= (fuzzy)
+                name = query.get("name", [""])[0]
+                self.send_json(200, [{"project_id": n, "name": p}
+                                     for p, n in state.projects.items() if name in p])  # fmt: skip
+            elif path.startswith("/api/v2.0/projects/") and path.endswith("/members"):
+                # swagger: listProjectMembers {project_name_or_id}
+                number = path.split("/")[4]
+                if not number.isdigit() or int(number) not in state.projects.values():
+                    self.send_json(404, {"errors": [{"code": "NOT_FOUND", "message": "no"}]})
+                else:
+                    self.send_json(200, state.members.get(int(number), []))
             elif path == "/api/v2.0/users":  # swagger: listUsers (X-Total-Count header)
                 page = int(query.get("page", ["1"])[0])
                 size = int(query.get("page_size", ["10"])[0])
