@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from harbor_sso.settings import PLAIN_FIELDS
 from tests.support import ROOT
 
 # A repository path: starts at a top-level folder of ours, no placeholders.
@@ -56,3 +60,44 @@ def test_every_cited_path_exists(source: str, path: str) -> None:
 
 def test_the_scan_finds_citations() -> None:
     assert ("README.md", "tests/engine/test_replay.py") in citations()
+
+
+def readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def test_the_install_line_runs_as_written(tmp_path: Path) -> None:
+    [line] = [ln for ln in readme_section("Install").splitlines() if ln.startswith("pip install")]
+    assert "<" not in line and ">" not in line  # no placeholder left to fill in
+    assert line == "pip install ./harbor-sso"
+    (tmp_path / "harbor-sso").symlink_to(ROOT)
+    # the line itself, resolved without installing (a dry run still builds the package)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", "-q",
+         *line.split()[2:]],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_plain_only_arguments_the_readme_lists_are_the_components() -> None:
+    usage = readme_section("Usage")
+    match = re.search(r"exist \(([^)]*)\) must be plain values", usage.replace("\n", " "))
+    assert match is not None
+    listed = set(re.findall(r"`(\w+)`", match.group(1)))
+    assert listed == set(PLAIN_FIELDS)
+
+
+def test_the_first_usage_example_passes_explicit_providers() -> None:
+    first = readme_section("Usage").split("```python", 1)[1].split("```", 1)[0]
+    assert "insecure=False" in first
+    assert 'providers={"authentik": ak, "harbor": hb}' in first
+
+
+def test_the_readme_says_how_long_the_checks_take() -> None:
+    top = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## ", 1)[0]
+    assert re.search(r"fresh machine it takes about \d+ minutes", top)
+    assert re.search(r"second run takes about \d+ minutes", top)
