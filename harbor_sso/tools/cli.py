@@ -112,7 +112,7 @@ def _verify(args: argparse.Namespace) -> int:
         expected = _expected(args)
     except (ConfigError, ProjectError) as exc:
         # a stack's problems are named by config key already; the command line's by flag
-        return _invalid(exc, str if args.stack else lambda f: "--" + f.replace("_", "-"))
+        return _invalid(exc, str if args.stack else _flag)
     checks = verify(expected, http_fetch(timeout=args.timeout))
     for line in report(checks):
         print(line, flush=True)
@@ -166,7 +166,7 @@ def _api_settings(args: argparse.Namespace) -> Any:
     try:
         settings = validate(given)
     except ConfigError as exc:
-        return _invalid(exc, lambda f: "--" + f.replace("_", "-"))
+        return _invalid(exc, _flag)
     return settings
 
 
@@ -213,6 +213,11 @@ def _adopt(args: argparse.Namespace) -> int:
     return 0
 
 
+def _flag(argument: str) -> str:
+    """An argument as the command line names it: ``harbor_url`` -> ``--harbor-url``."""
+    return "--" + argument.replace("_", "-")
+
+
 def _timeout(text: str) -> float:
     from .verify import MAX_TIMEOUT
 
@@ -225,6 +230,24 @@ def _timeout(text: str) -> float:
             f"must be above 0 and at most {MAX_TIMEOUT:g} seconds, got {text[:40]!r}"
         )
     return seconds
+
+
+def _add_timeout(parser: argparse.ArgumentParser, whole_run: str) -> None:
+    parser.add_argument(
+        "--timeout",
+        type=_timeout,
+        default=10.0,
+        help=f"seconds per request, above 0 and at most 300 (default 10){whole_run}",
+    )
+
+
+def _add_live_pair(parser: argparse.ArgumentParser) -> None:
+    """The flags doctor and adopt find a live pair with."""
+    parser.add_argument("--authentik-url", required=True, help="authentik's public URL")
+    parser.add_argument("--harbor-url", required=True, help="Harbor's external URL")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--slug", help="the authentik application's slug (default harbor)")
+    which.add_argument("--client-id", help="find the application by its provider's client ID")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -263,13 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--slug", help="without --stack: the application slug (default harbor)")
     v.add_argument("--client-id", help="without --stack: the client ID (default: derived)")
     v.add_argument("--scopes", help="without --stack: comma-separated scopes (default: all four)")
-    v.add_argument(
-        "--timeout",
-        type=_timeout,
-        default=10.0,
-        help="seconds per request, above 0 and at most 300 (default 10); the whole run gets "
-        "three times as long",
-    )
+    _add_timeout(v, "; the whole run gets three times as long")
     v.set_defaults(run=_verify)
 
     d = commands.add_parser(
@@ -278,18 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
         "the sign-on, with its fix; credentials from AUTHENTIK_TOKEN, HARBOR_USERNAME "
         "(default admin) and HARBOR_PASSWORD (exit 1 if a check fails)",
     )
-    d.add_argument("--authentik-url", required=True, help="authentik's public URL")
-    d.add_argument("--harbor-url", required=True, help="Harbor's external URL")
-    which = d.add_mutually_exclusive_group()
-    which.add_argument("--slug", help="the authentik application's slug (default harbor)")
-    which.add_argument("--client-id", help="find the application by its provider's client ID")
-    d.add_argument(
-        "--timeout",
-        type=_timeout,
-        default=10.0,
-        help="seconds per request, above 0 and at most 300 (default 10); the whole run gets "
-        "as long as its number of requests needs",
-    )
+    _add_live_pair(d)
+    _add_timeout(d, "; the whole run gets as long as its number of requests needs")
     d.set_defaults(run=_doctor)
 
     a = commands.add_parser(
@@ -298,11 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
         "that imports it with client ID, client secret, slug and sub_mode kept, and what the "
         "first `pulumi up` will change; credentials as for doctor",
     )
-    a.add_argument("--authentik-url", required=True, help="authentik's URL (for its API)")
-    a.add_argument("--harbor-url", required=True, help="Harbor's URL (for its API)")
-    which = a.add_mutually_exclusive_group()
-    which.add_argument("--slug", help="the authentik application's slug (default harbor)")
-    which.add_argument("--client-id", help="find the application by its provider's client ID")
+    _add_live_pair(a)
     a.add_argument(
         "--project",
         action="append",
@@ -321,12 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run `pulumi config set --secret harbor-sso:clientSecret --stack <stack>` "
         "(the secret on its stdin) instead of printing the command that does",
     )
-    a.add_argument(
-        "--timeout",
-        type=_timeout,
-        default=10.0,
-        help="seconds per request, above 0 and at most 300 (default 10)",
-    )
+    _add_timeout(a, "")
     a.set_defaults(run=_adopt)
     return parser
 
