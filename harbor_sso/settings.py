@@ -602,7 +602,8 @@ def suggestion(name: str, known: Iterable[str]) -> str | None:
     same = folded.get(snake(name).replace("_", "").replace("-", ""))
     if same is not None:
         return same
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    # n: only the best one is read, whatever the length of the list
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)  # pragma: no mutate
     return close[0] if close else None
 
 
@@ -611,7 +612,7 @@ def unknown_argument(name: str, known: Iterable[str]) -> str:
     meant = suggestion(name, known)
     if meant is None:
         return "unknown argument (a typo?)"
-    hint = " (Python arguments are snake_case)" if snake(name) == meant and name != meant else ""
+    hint = " (Python arguments are snake_case)" if snake(name) == meant else ""
     return f"unknown argument; did you mean {meant!r}?{hint}"
 
 

@@ -114,6 +114,10 @@ class CredentialWithheld(OSError):
     """A request failed with a message that held a credential: the message is dropped."""
 
 
+def _authorization(value: str) -> dict[str, str]:
+    return {"Authorization": value}  # pragma: no mutate (header names are case-blind)
+
+
 @dataclass(frozen=True)
 class Credential:
     """Headers sent only to URLs under ``base`` (no other host, port or scheme sees them).
@@ -129,14 +133,15 @@ class Credential:
     def bearer(cls, base: str, token: str) -> Credential:
         """authentik's API token: ``Authorization: Bearer <token>``."""
         value = f"Bearer {token}"
-        return cls(base.rstrip("/"), {"Authorization": value}, (token, value))
+        return cls(base.rstrip("/"), _authorization(value), (token, value))
 
     @classmethod
     def basic(cls, base: str, username: str, password: str) -> Credential:
         """HTTP basic authentication (RFC 7617), as Harbor's API takes an admin's password."""
-        encoded = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        raw = f"{username}:{password}".encode()
+        encoded = base64.b64encode(raw).decode("ascii")  # pragma: no mutate (case-blind codec)
         value = f"Basic {encoded}"
-        return cls(base.rstrip("/"), {"Authorization": value}, (password, encoded, value))
+        return cls(base.rstrip("/"), _authorization(value), (password, encoded, value))
 
     def applies_to(self, url: str) -> bool:
         return url == self.base or url.startswith(self.base + "/")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harbor_sso.settings import ConfigError, validate
+from harbor_sso.settings import ARGUMENTS, ConfigError, suggestion, unknown_argument, validate
 from tests.support import GUIDE
 
 NAMES = [
@@ -142,3 +142,31 @@ def test_an_application_icon_warns_of_authentik_2025_12() -> None:
     assert "authentik 2025.12" in message
     assert "set_icon_url answers 405" in message
     assert not [w for w in warnings() if w[0] == "application_icon"]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("openInNewTab", "open_in_new_tab"),  # too far for difflib: found by its words
+        ("HARBOR_URL", "harbor_url"),
+        ("HarborUrl", "harbor_url"),
+        ("Harbor-Url", "harbor_url"),
+        ("slugg", "slug"),  # a typo: the closest spelling
+        ("zzz", None),
+    ],
+)
+def test_an_unknown_name_gets_the_one_meant(written: str, meant: str | None) -> None:
+    assert suggestion(written, ARGUMENTS) == meant
+
+
+def test_an_unknown_argument_is_named_with_the_one_meant_and_its_case_style() -> None:
+    assert unknown_argument("harborUrl", ARGUMENTS) == (
+        "unknown argument; did you mean 'harbor_url'? (Python arguments are snake_case)"
+    )
+    assert unknown_argument("slugg", ARGUMENTS) == "unknown argument; did you mean 'slug'?"
+    assert unknown_argument("zzz", ARGUMENTS) == "unknown argument (a typo?)"
+
+
+def test_an_error_line_is_never_cut_short() -> None:
+    field, message = "project_roles." + "p" * 300, "m" * 500
+    assert ConfigError([(field, message)]).lines() == [f"{field}: {message}"]

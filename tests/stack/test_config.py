@@ -11,6 +11,7 @@ from harbor_sso.stack.config import (
     ENCRYPTED_PLACEHOLDER,
     PROGRAM_BOOL_KEYS,
     PROGRAM_KEYS,
+    config_key,
     load,
     placeholder,
 )
@@ -206,3 +207,36 @@ def test_scope_mappings_given_as_a_map_are_refused_as_a_whole() -> None:
     [(field, message)] = caught.value.problems
     assert field == "harbor-sso:extraScopeMappings"
     assert message.startswith("Input should be a valid tuple")
+
+
+@pytest.mark.parametrize(
+    ("argument", "key"),
+    [
+        ("adopt", "harbor-sso:adopt"),
+        ("adopt.config_auth", "harbor-sso:adopt.configAuth"),
+        ("adopt.bindings.ops_team", "harbor-sso:adopt.bindings.ops_team"),  # a group, as written
+        ("project_roles.team_a.dev_ops", "harbor-sso:projectRoles.team_a.dev_ops"),
+        ("extra_scope_mappings[0].scope_name", "harbor-sso:extraScopeMappings[0].scopeName"),
+    ],
+)
+def test_config_keys_camel_case_field_names_only(argument: str, key: str) -> None:
+    assert config_key(argument) == key
+
+
+def test_adopt_keys_are_camel_case_in_a_stack_and_unknown_ones_are_named() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, "harbor-sso:adopt": '{"providr": "12", "configAuth": "/x"}'})
+    assert sorted(caught.value.problems) == [
+        (
+            "harbor-sso:adopt.configAuth",
+            "must be '/configurations': Harbor has one auth configuration; got '/x'",
+        ),
+        ("harbor-sso:adopt.providr", "unknown argument; did you mean 'provider'?"),
+    ]
+
+
+def test_a_project_named_like_an_adopt_key_keeps_its_name() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load({**BASE, "harbor-sso:projectRoles": '{"configAuth": {"g": "guest"}}'})
+    [(key, _)] = caught.value.problems
+    assert key == "harbor-sso:projectRoles.configAuth"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from harbor_sso.settings import validate
 from harbor_sso.tools.cli import main
-from harbor_sso.tools.verify import MAX_BODY, Expected, http_fetch, verify
+from harbor_sso.tools.verify import MAX_BODY, Credential, Expected, http_fetch, redact, verify
 from tests.support import examples
 
 from .hostile import Respond, drip, flood, raw_server, send
@@ -252,3 +252,18 @@ def test_a_discovery_document_that_is_not_utf8_json_fails_as_go_would(
     assert checks[0].ok is False
     assert checks[0].detail.startswith(f"GET {expected.discovery_url} answered 200 without")
     assert reason in checks[0].detail
+
+
+def test_credentials_apply_under_their_base_whatever_slash_it_was_given_with() -> None:
+    token = Credential.bearer("https://a.example/api/v3/", "tok")
+    basic = Credential.basic("https://h.example/api/v2.0/", "admin", "pw")
+    assert (token.base, basic.base) == ("https://a.example/api/v3", "https://h.example/api/v2.0")
+    assert token.applies_to("https://a.example/api/v3/core/")
+    assert not token.applies_to("https://a.example/api/v30/")
+
+
+def test_the_longest_secret_is_redacted_first() -> None:
+    # "Bearer abc" holds "abc": redacted whole, not as "Bearer [redacted]"
+    assert redact("x Bearer abc y", ["abc", "Bearer abc"]) == "x [redacted] y"
+    assert redact("x Bearer abc y", ["Bearer abc", "abc"]) == "x [redacted] y"
+    assert redact("abc", ["", "abc"]) == "[redacted]"
