@@ -75,7 +75,7 @@ class AuthentikLookups(_Lookups):
         super().__init__(provider)
         self._slugs: dict[str, str] = {}
 
-    def claim_slug(self, slug: str, component: str, *, plain: bool = True) -> None:
+    def claim_slug(self, slug: str, component: str, *, plain: bool) -> None:
         """Refuse a slug another component of this program already uses on the same
         authentik: the API answers 400 for the second application, mid-deploy."""
         if not plain:

@@ -170,3 +170,11 @@ def test_an_unknown_argument_is_named_with_the_one_meant_and_its_case_style() ->
 def test_an_error_line_is_never_cut_short() -> None:
     field, message = "project_roles." + "p" * 300, "m" * 500
     assert ConfigError([(field, message)]).lines() == [f"{field}: {message}"]
+
+
+def test_a_project_name_harbor_refuses_gets_harbors_rule() -> None:
+    [(_, message)] = problems(project_roles={"Team": {"g": "guest"}}).items()
+    assert message == (
+        "the name is not a Harbor project name: lower-case letters and digits, with single "
+        "'.', '_' or '-' between them, at most 255 characters; got 'Team'"
+    )

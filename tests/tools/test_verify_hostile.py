@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 
 from harbor_sso.settings import validate
 from harbor_sso.tools.cli import main
-from harbor_sso.tools.verify import MAX_BODY, Credential, Expected, http_fetch, redact, verify
+from harbor_sso.tools.verify import (
+    MAX_BODY,
+    Credential,
+    Expected,
+    NotJson,
+    decode_json,
+    http_fetch,
+    redact,
+    verify,
+)
 from tests.support import examples
 
 from .hostile import Respond, drip, flood, raw_server, send
@@ -267,3 +276,21 @@ def test_the_longest_secret_is_redacted_first() -> None:
     assert redact("x Bearer abc y", ["abc", "Bearer abc"]) == "x [redacted] y"
     assert redact("x Bearer abc y", ["Bearer abc", "abc"]) == "x [redacted] y"
     assert redact("abc", ["", "abc"]) == "[redacted]"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"{not json", "it is not JSON"),
+        (b'{"a": 1}'.decode().encode("utf-16-le"), "it is not JSON"),  # UTF-16 without a BOM
+        (b"[" * 100_000, "it is not JSON"),  # nested past Python's recursion limit
+        (b'{"a": 1}', None),
+    ],
+)
+def test_decode_json_names_why_a_body_is_no_json(body: bytes, reason: str | None) -> None:
+    if reason is None:
+        assert decode_json(body) == {"a": 1}
+        return
+    with pytest.raises(NotJson) as caught:
+        decode_json(body)
+    assert str(caught.value) == reason
