@@ -108,7 +108,9 @@ def _name(value: str) -> str:
     return _no_controls(_non_blank(value))
 
 
-def _no_controls(value: str, allow: str = "") -> str:
+def _no_controls(
+    value: str, allow: str = ""
+) -> str:  # pragma: no mutate (a letter allows no control)
     # PostgreSQL (authentik) refuses NUL; a line break or ESC in a name forges log and
     # plan lines. Python code and descriptions may hold tabs and line breaks.
     bad = controls(value, allow=allow)

@@ -46,11 +46,14 @@ def invisibles(value: str) -> str:
     return "".join(escaped(ch) for ch in found)
 
 
+# UTS #39's "highly restrictive" level lets Han mix with these: Japanese and Korean names
+_WITH_HAN: Final = dict.fromkeys(
+    ("HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HANGUL", "BOPOMOFO"), "CJK"
+)
+
+
 def scripts(label: str) -> list[str]:
     """The scripts of the letters in ``label`` (LATIN, CYRILLIC, ...), in order of first
-    appearance; digits and punctuation belong to none."""
-    found: dict[str, None] = {}
-    for ch in label:
-        if ch.isalpha():
-            found.setdefault(unicodedata.name(ch, "UNKNOWN").split(" ")[0], None)
-    return list(found)
+    appearance; digits and punctuation belong to none; Han with kana or Hangul is one."""
+    words = (unicodedata.name(ch).partition(" ")[0] for ch in label if ch.isalpha())
+    return list(dict.fromkeys(_WITH_HAN.get(word, word) for word in words))

@@ -83,9 +83,10 @@ def _check_host(host: str) -> None:
         raise ValueError(f"has invisible characters in its host ({hidden})")
     if len(host) > HOST_MAX:
         raise ValueError(f"has a host name longer than {HOST_MAX} characters")
-    for label in host.split("."):
-        if not label and host.endswith("."):
-            continue  # a trailing dot is a fully qualified name
+    labels = host.split(".")
+    if len(labels) > 1 and not labels[-1]:
+        labels.pop()  # a trailing dot: a fully qualified name
+    for label in labels:
         if not label:
             raise ValueError("has an empty label in its host name ('..')")
         if len(label) > LABEL_MAX:
@@ -101,17 +102,15 @@ def _check_host(host: str) -> None:
 
 
 def mixed_scripts(url: str) -> list[str]:
-    """The host labels of ``url`` that mix scripts (a Cyrillic 'a', U+0430, among Latin
-    letters looks like the real host and is another one); punycode is decoded first."""
-    host = urlsplit(url).hostname or ""
+    """The host labels of ``url``, a URL :func:`normalise` took, that mix scripts (a
+    Cyrillic 'a', U+0430, among Latin letters looks like the real host and is another
+    one); punycode is decoded first (normalise checked that it decodes)."""
+    host = urlsplit(url).hostname or ""  # pragma: no mutate (normalise requires a host)
     mixed = []
     for label in host.split("."):
-        shown = label
-        if label.startswith("xn--"):
-            try:
-                shown = label.encode("ascii").decode("idna")
-            except UnicodeError:
-                continue  # refused by normalise already
+        # pragma: no mutate start (codec names are case-blind)
+        shown = label.encode("ascii").decode("idna") if label.startswith("xn--") else label
+        # pragma: no mutate end
         if len(scripts(shown)) > 1:
             mixed.append(shown)
     return mixed

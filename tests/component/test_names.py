@@ -178,3 +178,12 @@ def test_a_project_name_harbor_refuses_gets_harbors_rule() -> None:
         "the name is not a Harbor project name: lower-case letters and digits, with single "
         "'.', '_' or '-' between them, at most 255 characters; got 'Team'"
     )
+
+
+def test_the_application_icon_warning_is_worded_exactly() -> None:
+    [(_, message)] = [w for w in warnings(application_icon="x") if w[0] == "application_icon"]
+    assert message == (
+        "authentik 2025.12 and later removed the endpoint the pinned Terraform provider sets "
+        "icons with (set_icon_url answers 405): on those versions every `pulumi up` that sets "
+        "it fails; leave it unset there"
+    )

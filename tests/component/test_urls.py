@@ -146,3 +146,55 @@ def test_a_mixed_script_host_is_a_warning_naming_the_argument() -> None:
     [(field, message)] = [w for w in settings.warnings() if w[0] == "harbor_url"]
     assert field == "harbor_url"
     assert "mixes scripts (LATIN, CYRILLIC)" in message
+
+
+@pytest.mark.parametrize(
+    ("host", "ok"),
+    [
+        ("a" * 63 + ".example", True),
+        ("a" * 64 + ".example", False),
+        (".".join(["a" * 63] * 3) + "." + "b" * 61, True),  # 253 characters
+        (".".join(["a" * 63] * 3) + "." + "b" * 62, False),  # 254
+        ("harbor.example.", True),  # fully qualified
+        ("a" * 64 + ".example.", False),  # a trailing dot skips no check
+        ("a..example.", False),
+        ("harbor.example..", False),
+    ],
+)
+def test_host_limits_at_their_edges(host: str, ok: bool) -> None:
+    url = f"https://{host}"
+    if ok:
+        assert normalise(url, "harbor") == url
+    else:
+        with pytest.raises(ValueError, match=r"longer than|empty label"):
+            normalise(url, "harbor")
+
+
+def test_an_empty_label_is_named_exactly() -> None:
+    with pytest.raises(ValueError, match="empty label") as caught:
+        normalise("https://a..example", "harbor")
+    assert str(caught.value) == "has an empty label in its host name ('..')"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "\u6e2f\u53e3\u3042.example",
+        "\u30cf\u30fc\u30d0\u30fc\u6e2f.example",
+        "\ud55c\u56fd.example",
+    ],
+)
+def test_han_with_kana_or_hangul_is_one_script(host: str) -> None:
+    assert mixed_scripts(f"https://{host}") == []
+
+
+def test_a_mixed_script_warning_is_worded_exactly() -> None:
+    [message] = [
+        m
+        for f, m in validate({**GUIDE, "harbor_url": "https://h\u0430rbor.company"}).warnings()
+        if f == "harbor_url"
+    ]
+    assert message == (
+        "host label 'h\u0430rbor' mixes scripts (LATIN, CYRILLIC): it may look like another "
+        "host than the one it is"
+    )
