@@ -268,7 +268,11 @@ def _get(fetch: Fetch, url: str) -> Response | str:
 
 
 class NotJson(ValueError):
-    """A body that is not UTF-8 JSON; the message says how."""
+    """A body that is not UTF-8 JSON; ``detail`` says how, when more than "not JSON"."""
+
+    def __init__(self, detail: str | None = None) -> None:
+        self.detail = detail
+        super().__init__(detail or "it is not JSON")
 
 
 _BOMS = (
@@ -301,7 +305,7 @@ def decode_json(body: bytes) -> Any:
     try:
         return json.loads(text)
     except (ValueError, RecursionError):  # not JSON (NULs of UTF-16 too), or nested too deep
-        raise NotJson("it is not JSON") from None
+        raise NotJson from None
 
 
 def _get_json(fetch: Fetch, url: str, what: str) -> dict[str, Any] | str:
@@ -315,9 +319,7 @@ def _get_json(fetch: Fetch, url: str, what: str) -> dict[str, Any] | str:
     try:
         value = decode_json(response.body)
     except NotJson as exc:
-        if str(exc) == "it is not JSON":
-            return missing
-        return f"{missing}: {exc}"
+        return f"{missing}: {exc.detail}" if exc.detail else missing
     return value if isinstance(value, dict) else missing
 
 
