@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harbor_sso.settings import ARGUMENTS, ConfigError, suggestion, unknown_argument, validate
+from harbor_sso.text import controls, invisibles, scripts
 from tests.support import GUIDE
 
 NAMES = [
@@ -187,3 +188,9 @@ def test_the_application_icon_warning_is_worded_exactly() -> None:
         "icons with (set_icon_url answers 405): on those versions every `pulumi up` that sets "
         "it fails; leave it unset there"
     )
+
+
+def test_invisible_and_control_characters_are_listed_once_each_escaped() -> None:
+    assert invisibles("a\u200bb\u200cc\u200b") == "\\u200b\\u200c"
+    assert controls("a\x00b\nc\x00", allow="\n") == "\\x00"
+    assert scripts("h\u0430rbor-2") == ["LATIN", "CYRILLIC"]

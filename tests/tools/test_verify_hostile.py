@@ -13,10 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harbor_sso.settings import validate
+from harbor_sso.tools import verify as verify_module
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.verify import (
     MAX_BODY,
     Credential,
+    CredentialWithheld,
     Expected,
     NotJson,
     decode_json,
@@ -294,3 +296,57 @@ def test_decode_json_names_why_a_body_is_no_json(body: bytes, reason: str | None
     with pytest.raises(NotJson) as caught:
         decode_json(body)
     assert str(caught.value) == reason
+
+
+def _fetch_raising(monkeypatch: pytest.MonkeyPatch, message: str, *creds: Credential) -> Any:
+    seen: list[dict[str, str]] = []
+
+    def failing(url: str, seconds: float, tls: Any, headers: Any = None) -> Any:
+        seen.append(dict(headers or {}))
+        raise OSError(message)
+
+    monkeypatch.setattr(verify_module, "_bounded_get", failing)
+    return http_fetch(5, credentials=creds), seen
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        "p\\\\w\u00e4rd'",  # as given
+        repr("p\\\\w\u00e4rd'")[1:-1],  # as repr() of the str quotes it
+        repr("p\\\\w\u00e4rd'".encode())[2:-1],  # as repr() of its bytes quotes it
+    ],
+)
+def test_an_error_quoting_a_credential_in_any_form_is_withheld(
+    monkeypatch: pytest.MonkeyPatch, quoted: str
+) -> None:
+    credential = Credential.basic("https://h.example/api", "admin", "p\\\\w\u00e4rd'")
+    fetch, _ = _fetch_raising(monkeypatch, f"refused: {quoted}", credential)
+    with pytest.raises(CredentialWithheld) as caught:
+        fetch("https://h.example/api/v2.0/users")
+    assert str(caught.value) == "OSError (its message held a credential: withheld)"
+
+
+def test_an_error_without_a_credential_passes_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    fetch, _ = _fetch_raising(
+        monkeypatch, "connection refused", Credential.bearer("https://a/api", "tok")
+    )
+    with pytest.raises(OSError, match=r"^connection refused$") as caught:
+        fetch("https://a/api/v3/")
+    assert not isinstance(caught.value, CredentialWithheld)
+
+
+def test_the_longest_base_that_applies_sends_its_headers(monkeypatch: pytest.MonkeyPatch) -> None:
+    wide, narrow = (
+        Credential.bearer("https://a/api", "wide"),
+        Credential.bearer("https://a/api/v3", "narrow"),
+    )
+    fetch, seen = _fetch_raising(monkeypatch, "x", wide, narrow)
+    for url in ("https://a/api/v3/core/", "https://a/api/v2/", "https://b/api/v3/"):
+        with pytest.raises(OSError, match=r"^x$"):
+            fetch(url)
+    assert seen == [
+        {"Authorization": "Bearer narrow"},
+        {"Authorization": "Bearer wide"},
+        {},
+    ]
