@@ -306,7 +306,7 @@ class Adopt(_Model):
         # YAML reads `provider: 12` as a number; the import ID is its text
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-    def problems(self, settings: Settings, check_slug: bool = True) -> list[Problem]:
+    def problems(self, settings: Settings, *, check_slug: bool) -> list[Problem]:
         """IDs of objects the arguments do not create: each would be imported and then
         left out of the program, or fail; named by path."""
         found: list[Problem] = []

@@ -9,7 +9,6 @@ since the component appends those paths itself and would otherwise deploy
 from __future__ import annotations
 
 import encodings.idna
-import ipaddress
 import re
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
@@ -56,8 +55,7 @@ def normalise(value: str, product: str) -> str:
     if port == 0:
         raise ValueError("has port 0, which no server listens on")
     host = parts.hostname.lower()
-    if not _is_ip(host):
-        _check_host(host)
+    _check_host(host)  # an IP address passes it too
     netloc = host if ":" not in host else f"[{host}]"
     if port is not None:
         netloc = f"{netloc}:{port}"
@@ -67,14 +65,6 @@ def normalise(value: str, product: str) -> str:
         base = urlunsplit((scheme, netloc, path[: pasted.start()], "", ""))
         raise ValueError(f"is {_WHAT[product]}: use {base!r}, the component adds the paths")
     return urlunsplit((scheme, netloc, path, "", ""))
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_host(host: str) -> None:

@@ -147,3 +147,27 @@ def test_the_stack_key_takes_a_camel_case_map_and_names_problems_by_key() -> Non
     assert raised.value.lines()[0].startswith("harbor-sso:adopt.bindings.g: names a group")
     with pytest.raises(ConfigError, match="must not be encrypted"):
         load({**base, "harbor-sso:adopt": "{}"}, frozenset({"harbor-sso:adopt"}))
+
+
+def test_adopt_problems_are_worded_exactly_and_name_other_projects_too() -> None:
+    from harbor_sso.settings import validate
+
+    adopt = {
+        "application": "harbor",
+        "bindings": {"nobody": BINDING},
+        "memberships": {"team-b": {"devs": "/projects/2/members/3"}},  # not in project_roles
+    }
+    with pytest.raises(ConfigError) as raised:
+        validate({**ARGS, "adopt": adopt})
+    assert raised.value.problems == [
+        (
+            "adopt.application",
+            "is 'harbor', but slug is 'registry': the application is imported by its slug, "
+            "so they must be the same",
+        ),
+        (
+            "adopt.bindings.nobody",
+            "names a group that allowed_groups does not list, so no binding of it is created",
+        ),
+        ("adopt.memberships.team-b.devs", "names a membership that project_roles does not create"),
+    ]
