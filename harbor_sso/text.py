@@ -30,7 +30,7 @@ def printable(text: str, limit: int | None = MAX_SHOWN) -> str:
     return shown if limit is None or len(shown) <= limit else shown[: limit - 3] + "..."
 
 
-def controls(value: str, *, allow: str = "") -> str:
+def controls(value: str, *, allow: str = "") -> str:  # pragma: no mutate (X is no control)
     """The control characters (Unicode Cc: NUL, line breaks, ESC, DEL, C1) in ``value``
     other than those in ``allow``, escaped and joined; "" if none."""
     found = dict.fromkeys(

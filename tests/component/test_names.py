@@ -192,5 +192,5 @@ def test_the_application_icon_warning_is_worded_exactly() -> None:
 
 def test_invisible_and_control_characters_are_listed_once_each_escaped() -> None:
     assert invisibles("a\u200bb\u200cc\u200b") == "\\u200b\\u200c"
-    assert controls("a\x00b\nc\x00", allow="\n") == "\\x00"
+    assert controls("a\x00b\nc\x1b\x00", allow="\n") == "\\x00\\x1b"
     assert scripts("h\u0430rbor-2") == ["LATIN", "CYRILLIC"]

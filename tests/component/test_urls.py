@@ -198,3 +198,9 @@ def test_a_mixed_script_warning_is_worded_exactly() -> None:
         "host label 'h\u0430rbor' mixes scripts (LATIN, CYRILLIC): it may look like another "
         "host than the one it is"
     )
+
+
+def test_port_zero_is_named_exactly() -> None:
+    with pytest.raises(ValueError, match="port 0") as caught:
+        normalise("https://h.example:0/", "harbor")
+    assert str(caught.value) == "has port 0, which no server listens on"
