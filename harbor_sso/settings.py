@@ -105,12 +105,10 @@ def _non_blank(value: str) -> str:
 
 
 def _name(value: str) -> str:
-    return _no_controls(_non_blank(value))
+    return _no_controls(_non_blank(value), "")  # pragma: no mutate (X is no control)
 
 
-def _no_controls(
-    value: str, allow: str = ""
-) -> str:  # pragma: no mutate (a letter allows no control)
+def _no_controls(value: str, allow: str) -> str:
     # PostgreSQL (authentik) refuses NUL; a line break or ESC in a name forges log and
     # plan lines. Python code and descriptions may hold tabs and line breaks.
     bad = controls(value, allow=allow)
@@ -121,7 +119,7 @@ def _no_controls(
 
 def _text(value: str) -> str:
     # a letter more in `allow` allows no control character more
-    return _no_controls(value, allow="\t\n\r")  # pragma: no mutate
+    return _no_controls(value, "\t\n\r")  # pragma: no mutate
 
 
 def _group(value: str) -> str:

@@ -169,7 +169,7 @@ def test_an_unknown_argument_is_named_with_the_one_meant_and_its_case_style() ->
 
 
 def test_an_error_line_is_never_cut_short() -> None:
-    field, message = "project_roles." + "p" * 300, "m" * 500
+    field, message = "project_roles." + "p" * 500, "m" * 500
     assert ConfigError([(field, message)]).lines() == [f"{field}: {message}"]
 
 
@@ -194,3 +194,21 @@ def test_invisible_and_control_characters_are_listed_once_each_escaped() -> None
     assert invisibles("a\u200bb\u200cc\u200b") == "\\u200b\\u200c"
     assert controls("a\x00b\nc\x1b\x00", allow="\n") == "\\x00\\x1b"
     assert scripts("h\u0430rbor-2") == ["LATIN", "CYRILLIC"]
+
+
+@pytest.mark.parametrize(
+    ("adopt", "path", "message"),
+    [
+        ({"provider": "x7"}, "adopt.provider",
+         "must be the OAuth2 provider's integer primary key, such as '12'; got 'x7'"),
+        ({"bindings": {"g": "X"}}, "adopt.bindings.g",
+         "must be the policy binding's UUID (its pk), in lower case; got 'X'"),
+        ({"memberships": {"library": {"g": "/projects/1"}}}, "adopt.memberships.library.g",
+         "must be the membership's location '/projects/<n>/members/<m>'; got '/projects/1'"),
+    ],
+)  # fmt: skip
+def test_a_bad_import_id_is_named_exactly(
+    adopt: dict[str, object], path: str, message: str
+) -> None:
+    found = problems(adopt=adopt, allowed_groups=["g"], project_roles={"library": {"g": "guest"}})
+    assert found == {path: message}

@@ -156,6 +156,7 @@ def test_a_mixed_script_host_is_a_warning_naming_the_argument() -> None:
         (".".join(["a" * 63] * 3) + "." + "b" * 61, True),  # 253 characters
         (".".join(["a" * 63] * 3) + "." + "b" * 62, False),  # 254
         ("harbor.example.", True),  # fully qualified
+        ("localhost.", True),  # a single label, fully qualified
         ("a" * 64 + ".example.", False),  # a trailing dot skips no check
         ("a..example.", False),
         ("harbor.example..", False),

@@ -350,3 +350,24 @@ def test_the_longest_base_that_applies_sends_its_headers(monkeypatch: pytest.Mon
         {"Authorization": "Bearer wide"},
         {},
     ]
+
+
+def test_a_credential_only_in_an_errors_arguments_is_withheld(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Quiet(OSError):
+        def __str__(self) -> str:
+            return "quiet"
+
+    def failing(url: str, seconds: float, tls: Any, headers: Any = None) -> Any:
+        raise Quiet("tok-secret")
+
+    monkeypatch.setattr(verify_module, "_bounded_get", failing)
+    fetch = http_fetch(5, credentials=[Credential.bearer("https://a/api", "tok-secret")])
+    with pytest.raises(CredentialWithheld):
+        fetch("https://a/api/v3/")
+
+
+def test_a_base_is_stripped_of_its_slashes_only() -> None:
+    assert Credential.bearer("https://a.example/AUTHX/", "t").base == "https://a.example/AUTHX"
+    assert Credential.basic("https://h.example/X//", "u", "p").base == "https://h.example/X"
