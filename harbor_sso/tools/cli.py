@@ -170,16 +170,27 @@ def _api_settings(args: argparse.Namespace) -> Any:
     return settings
 
 
-def _doctor(args: argparse.Namespace) -> int:
-    from .doctor import REQUESTS_PER_RUN, diagnose, report
-
+def _live_pair(
+    args: argparse.Namespace, requests: int, command: str
+) -> tuple[Any, Any, list[str]] | int:
+    """doctor's and adopt's validated URLs, bounded fetch and values never to show; or
+    the exit status of bad input."""
     settings = _api_settings(args)
     if isinstance(settings, int):
         return settings
-    got = _api_fetch(settings, args.timeout, REQUESTS_PER_RUN, "doctor")
+    got = _api_fetch(settings, args.timeout, requests, command)
     if isinstance(got, int):
         return got
-    fetch, secrets = got
+    return (settings, *got)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import REQUESTS_PER_RUN, diagnose, report
+
+    live = _live_pair(args, REQUESTS_PER_RUN, "doctor")
+    if isinstance(live, int):
+        return live
+    settings, fetch, secrets = live
     findings = diagnose(fetch, settings, args.client_id, secrets)
     for line in report(findings, secrets):
         print(line, flush=True)
@@ -192,13 +203,10 @@ def _adopt(args: argparse.Namespace) -> int:
     if args.set and not args.stack:
         print("error: --set needs --stack (the stack to set the secret in)", file=sys.stderr)
         return EXIT_INVALID
-    settings = _api_settings(args)
-    if isinstance(settings, int):
-        return settings
-    got = _api_fetch(settings, args.timeout, REQUESTS_PER_RUN, "adopt")
-    if isinstance(got, int):
-        return got
-    fetch, secrets = got
+    live = _live_pair(args, REQUESTS_PER_RUN, "adopt")
+    if isinstance(live, int):
+        return live
+    settings, fetch, secrets = live
     try:
         text = run_adopt(fetch, settings, args, secrets)
     except AdoptFailed as exc:

@@ -8,7 +8,6 @@ import json
 import os
 import shlex
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,21 +20,11 @@ from harbor_sso.stack.config import load
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 
-from .api_stand_ins import Pair, api_stand_ins, seed
+from .api_stand_ins import Pair, seed
+from .conftest import PASSWORD, TOKEN
 
-TOKEN = "tok-CANARY-7f3a9c"
-PASSWORD = "pw-CANARY-41d2e8"
 SECRET = "client-secret-CANARY-0a1b2c3d4e5f"
 CANARIES = (TOKEN, PASSWORD, SECRET, "CANARY")
-
-
-@pytest.fixture
-def pair(monkeypatch: pytest.MonkeyPatch) -> Iterator[Pair]:
-    monkeypatch.setenv("AUTHENTIK_TOKEN", TOKEN)
-    monkeypatch.setenv("HARBOR_PASSWORD", PASSWORD)
-    monkeypatch.delenv("HARBOR_USERNAME", raising=False)
-    with api_stand_ins(TOKEN, PASSWORD) as running:
-        yield running
 
 
 def seeded(pair: Pair, *, old_guide: bool, **provider: Any) -> tuple[str, dict[str, Any]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -13,21 +12,11 @@ import pytest
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.verify import Credential, CredentialWithheld, http_fetch
 
-from .api_stand_ins import Pair, api_stand_ins, seed
+from .api_stand_ins import Pair, seed
+from .conftest import PASSWORD, TOKEN
 from .hostile import raw_server, send
 
-TOKEN = "tok-CANARY-7f3a9c"
-PASSWORD = "pw-CANARY-41d2e8"
 CANARIES = (TOKEN, PASSWORD, "CANARY")
-
-
-@pytest.fixture
-def pair(monkeypatch: pytest.MonkeyPatch) -> Iterator[Pair]:
-    monkeypatch.setenv("AUTHENTIK_TOKEN", TOKEN)
-    monkeypatch.setenv("HARBOR_PASSWORD", PASSWORD)
-    monkeypatch.delenv("HARBOR_USERNAME", raising=False)
-    with api_stand_ins(TOKEN, PASSWORD) as running:
-        yield running
 
 
 def doctor(pair: Pair, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:

@@ -1,0 +1,22 @@
+"""The live-pair stand-ins doctor and adopt read, with canary credentials in the
+environment: a credential that reaches any output names itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from .api_stand_ins import Pair, api_stand_ins
+
+TOKEN = "tok-CANARY-7f3a9c"
+PASSWORD = "pw-CANARY-41d2e8"
+
+
+@pytest.fixture
+def pair(monkeypatch: pytest.MonkeyPatch) -> Iterator[Pair]:
+    monkeypatch.setenv("AUTHENTIK_TOKEN", TOKEN)
+    monkeypatch.setenv("HARBOR_PASSWORD", PASSWORD)
+    monkeypatch.delenv("HARBOR_USERNAME", raising=False)
+    with api_stand_ins(TOKEN, PASSWORD) as running:
+        yield running
