@@ -38,10 +38,10 @@ def _plan(args: argparse.Namespace) -> int:
     try:
         files = read_stack(project_dir, args.stack)
         if args.program:
-            result = plan_program(files, project_dir)
+            result = plan_program(files)
         else:
-            check_project(project_dir)
-            conflicts = sibling_conflicts(project_dir, files)
+            check_project(files)
+            conflicts = sibling_conflicts(files)
             if conflicts:
                 raise ConfigError(conflicts)
             for key, message in plain_credentials(files):

@@ -27,7 +27,7 @@ from ..stack.config import ENVIRONMENT as CREDENTIAL_KEYS
 from ..stack.config import NAMESPACE, SECRET_KEYS, load, placeholder
 from ..text import printable
 from .mocks import SECRET_SIG, SIG_KEY, AuthentikHarborMocks, mock_engine, run_program
-from .stackfile import ProjectError, StackFiles, load_yaml
+from .stackfile import ProjectError, StackFiles
 
 
 @dataclass(frozen=True)
@@ -77,18 +77,18 @@ STACK_PROGRAM = "harbor_sso.stack"
 """What the entry point of a project that runs this stack program imports."""
 
 
-def check_project(project_dir: Path) -> None:
+def check_project(files: StackFiles) -> None:
     """`plan --stack` runs the bundled stack program: refuse a project whose own program
     is another one, instead of planning the wrong program under that project's name."""
     try:
-        entry = _entry_point(project_dir)
+        entry = _entry_point(files)
     except ProjectError:
         return  # stack files without a program of their own: nothing else to plan
     if STACK_PROGRAM not in entry.read_text(errors="replace"):
         raise ProjectError(
             f"{entry} is not the harbor-sso stack program (it does not import "
             f"{STACK_PROGRAM}), and `plan --stack` plans only that one; to preview your "
-            f"own program: harbor-sso plan --program {project_dir} --stack <stack>"
+            f"own program: harbor-sso plan --program {files.project_dir} --stack <stack>"
         )
 
 
@@ -102,10 +102,10 @@ def plan(files: StackFiles) -> dict[str, Any]:
     return _run(files, program.main, config)
 
 
-def plan_program(files: StackFiles, project_dir: Path) -> dict[str, Any]:
+def plan_program(files: StackFiles) -> dict[str, Any]:
     """Run a library user's own program (`main:` of their Pulumi.yaml, else its
     `__main__.py`) offline with their stack's config; encrypted values are stand-ins."""
-    entry = _entry_point(project_dir)
+    entry = _entry_point(files)
     values = {
         key: (placeholder(key.partition(":")[2]) if key in files.encrypted else value)
         for key, value in files.config.items()
@@ -119,11 +119,10 @@ def plan_program(files: StackFiles, project_dir: Path) -> dict[str, Any]:
         return _run(files, run, config)
 
 
-def _entry_point(project_dir: Path) -> Path:
-    project = load_yaml(project_dir / "Pulumi.yaml")
-    main = project.get("main") if isinstance(project, dict) else None
+def _entry_point(files: StackFiles) -> Path:
     # pkg/engine/project.go `getPwdMain`: `main:` is a file or a folder of the project
-    entry = (project_dir / main if isinstance(main, str) else project_dir).resolve()
+    root = files.project_dir
+    entry = (root / files.main if files.main is not None else root).resolve()
     if entry.is_dir():
         entry = entry / "__main__.py"
     if not entry.is_file():

@@ -7,13 +7,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Final
 
 from .. import urls
 from ..settings import Problem
 from ..stack.config import NAMESPACE, SECRET_KEYS
-from .stackfile import ProjectError, StackFiles, load_yaml, read_stack
+from .stackfile import ProjectError, StackFiles, read_stack
 
 _DEFAULT_SLUG: Final = "harbor"
 
@@ -47,28 +46,26 @@ def _identity(files: StackFiles) -> tuple[str, str] | None:
     return url, files.config.get(slug_key, _DEFAULT_SLUG)
 
 
-def stack_names(project_dir: Path) -> list[str]:
+def stack_names(files: StackFiles) -> list[str]:
     """The stacks that have a stack file in the project's stack config folder."""
-    project = load_yaml(project_dir / "Pulumi.yaml")
-    config_dir = project.get("stackConfigDir", ".") if isinstance(project, dict) else "."
-    folder = project_dir / (config_dir if isinstance(config_dir, str) else ".")
+    folder = files.project_dir / files.config_dir
     return sorted(
         path.name.removeprefix("Pulumi.").removesuffix(".yaml")
         for path in folder.glob("Pulumi.*.yaml")
     )
 
 
-def sibling_conflicts(project_dir: Path, files: StackFiles) -> list[Problem]:
+def sibling_conflicts(files: StackFiles) -> list[Problem]:
     """An error per other stack of the project with the same authentik URL and slug."""
     mine = _identity(files)
     if mine is None:
         return []
     found = []
-    for other in stack_names(project_dir):
+    for other in stack_names(files):
         if other == files.stack:
             continue
         try:
-            theirs = _identity(read_stack(project_dir, other))
+            theirs = _identity(read_stack(files.project_dir, other))
         except ProjectError:
             continue  # a broken sibling is that stack's own error, not this one's
         if theirs == mine:

@@ -525,6 +525,11 @@ class StackFiles:
     """`namespace:key` -> the string the program sees; encrypted ones hold ciphertext."""
     encrypted: frozenset[str]
     """Keys whose value is encrypted in the stack file (`secure:`)."""
+    project_dir: Path = Path()
+    config_dir: str = "."
+    """`stackConfigDir`, relative to the project: where the project's stack files are."""
+    main: str | None = None
+    """`main:` of Pulumi.yaml when it is a string: the program file or folder."""
 
 
 # pulumi sdk/go/common/tokens/stack_name.go `ParseStackName`: 1-100 of [a-zA-Z0-9-_.]. No
@@ -599,4 +604,13 @@ def read_stack(project_dir: Path, stack: str) -> StackFiles:
             f"{missing[0]}: is required: {project_file} declares it without a default and "
             f"{stack_file} does not set it"
         )
-    return StackFiles(name, stack, config, frozenset(encrypted))
+    main = project.get("main")
+    return StackFiles(
+        name,
+        stack,
+        config,
+        frozenset(encrypted),
+        project_dir,
+        config_dir,
+        main if isinstance(main, str) else None,
+    )

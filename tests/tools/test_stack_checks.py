@@ -88,7 +88,7 @@ def test_two_stacks_with_one_slug_on_one_authentik_are_refused(
     put(project, "blue", **{**base, **mine})
     put(project, "green", **{**base, "harborUrl": "https://h2.example", **theirs})
     slug = mine.get("slug", "harbor")
-    assert sibling_conflicts(project, read_stack(project, "blue")) == [
+    assert sibling_conflicts(read_stack(project, "blue")) == [
         (
             "harbor-sso:slug",
             f"stack 'green' already uses slug {slug!r} on https://auth.example.com: authentik "
@@ -113,14 +113,14 @@ def test_stacks_that_cannot_collide_pass(project: Path, theirs: dict[str, object
     base = {"harborUrl": "https://h.example", "authentikUrl": "https://auth.example.com"}
     put(project, "blue", **base, slug="shared")
     put(project, "green", **{**base, "slug": "shared", **theirs})
-    assert sibling_conflicts(project, read_stack(project, "blue")) == []
+    assert sibling_conflicts(read_stack(project, "blue")) == []
 
 
 def test_a_broken_sibling_stack_file_does_not_fail_this_stack(project: Path) -> None:
     (project / "stacks" / "Pulumi.broken.yaml").write_text("config: [\n")
-    assert sibling_conflicts(project, read_stack(project, "dev")) == []
+    assert sibling_conflicts(read_stack(project, "dev")) == []
 
 
 def test_the_shipped_stacks_do_not_collide() -> None:
     for stack in ("dev", "staging", "prod"):
-        assert sibling_conflicts(ROOT, read_stack(ROOT, stack)) == []
+        assert sibling_conflicts(read_stack(ROOT, stack)) == []
