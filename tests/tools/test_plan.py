@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,10 +85,8 @@ def test_json_is_stable_across_processes() -> None:
 
 
 @pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    return tmp_path
+def copy(project: Path) -> Path:
+    return project  # tests/tools/conftest.py
 
 
 def edit_dev(project: Path, **changes: object) -> None:

@@ -4,11 +4,9 @@ every character that is not printable escaped, look-ups named, integers as integ
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +14,8 @@ from harbor_sso.tools.cli import main
 from harbor_sso.tools.plan import plan, render_text
 from harbor_sso.tools.stackfile import read_stack
 from tests.support import ROOT, examples
+
+from .conftest import put
 
 # Every line of a text plan is one of these; nothing a value holds can start another.
 LINE = re.compile(
@@ -27,20 +27,6 @@ LINE = re.compile(
 )
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    return tmp_path
-
-
-def set_dev(project: Path, **values: object) -> None:
-    path = project / "stacks" / "Pulumi.dev.yaml"
-    doc = yaml.safe_load(path.read_text())
-    doc["config"].update({f"harbor-sso:{k}": v for k, v in values.items()})
-    path.write_text(yaml.safe_dump(doc))
-
-
 def text_plan(project: Path) -> str:
     return render_text(plan(read_stack(project, "dev")))
 
@@ -49,7 +35,7 @@ FORGED = "x\n+ harbor:index/configAuth:ConfigAuth  spoofed\n      authMode: db_a
 
 
 def test_a_line_break_in_a_value_cannot_forge_a_plan_entry(project: Path) -> None:
-    set_dev(project, applicationDescription=FORGED, applicationPublisher="a\rb\u2028c\u2029d")
+    put(project, "dev", applicationDescription=FORGED, applicationPublisher="a\rb\u2028c\u2029d")
     shown = text_plan(project)
     assert "spoofed" in shown  # shown, but inside its own line:
     assert [line for line in shown.splitlines() if line.startswith("+")] == [
@@ -80,7 +66,7 @@ def text_plan_of_dev() -> str:
 def test_invisible_and_control_characters_print_as_escapes(
     project: Path, written: str, shown: str
 ) -> None:
-    set_dev(project, applicationDescription=written)
+    put(project, "dev", applicationDescription=written)
     assert f"      metaDescription: {shown}" in text_plan(project).splitlines()
 
 
@@ -100,7 +86,7 @@ def test_no_description_can_add_a_line_or_an_unprintable_character(
     project: Path, description: str
 ) -> None:
     # every description a Text field takes (no control character but tab and line breaks)
-    set_dev(project, applicationDescription=description)
+    put(project, "dev", applicationDescription=description)
     shown = text_plan(project)
     for line in shown.splitlines():
         assert LINE.fullmatch(line), line
@@ -121,7 +107,7 @@ def test_each_look_up_is_shown_by_what_was_asked(project: Path) -> None:
 
 
 def test_allowed_groups_are_shown_by_name(project: Path) -> None:
-    set_dev(project, allowedGroups=["harbor-admins", "ops team"])
+    put(project, "dev", allowedGroups=["harbor-admins", "ops team"])
     lines = text_plan(project).splitlines()
     groups = [line for line in lines if line.lstrip().startswith("group:")]
     assert any(line.endswith(" (group ops team)") for line in groups), groups

@@ -4,32 +4,18 @@ would create the same authentik application."""
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.stack_checks import plain_credentials, sibling_conflicts
 from harbor_sso.tools.stackfile import read_stack
 from tests.support import ROOT
 
+from .conftest import put
+
 CREDENTIALS = ["authentikToken", "harborPassword", "clientSecret"]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    return tmp_path
-
-
-def put(project: Path, stack: str, **values: object) -> None:
-    path = project / "stacks" / f"Pulumi.{stack}.yaml"
-    doc = yaml.safe_load(path.read_text()) if path.exists() else {"config": {}}
-    doc["config"].update({f"harbor-sso:{k}": v for k, v in values.items()})
-    path.write_text(yaml.safe_dump(doc))
 
 
 @pytest.mark.parametrize("key", CREDENTIALS)
