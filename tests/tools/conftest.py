@@ -13,7 +13,7 @@ import yaml
 
 from tests.support import ROOT
 
-from .api_stand_ins import Pair, api_stand_ins
+from tests.stand_ins.pair import Pair, api_stand_ins
 
 TOKEN = "tok-CANARY-7f3a9c"
 PASSWORD = "pw-CANARY-41d2e8"

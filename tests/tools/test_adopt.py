@@ -20,7 +20,7 @@ from harbor_sso.stack.config import load
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 
-from .api_stand_ins import Pair, seed
+from tests.stand_ins.pair import Pair, seed
 from .conftest import PASSWORD, TOKEN
 
 SECRET = "client-secret-CANARY-0a1b2c3d4e5f"

@@ -12,7 +12,7 @@ import pytest
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.verify import Credential, CredentialWithheld, http_fetch
 
-from .api_stand_ins import Pair, seed
+from tests.stand_ins.pair import Pair, seed
 from .conftest import PASSWORD, TOKEN
 from .hostile import raw_server, send
 

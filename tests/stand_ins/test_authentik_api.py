@@ -5,7 +5,7 @@ from __future__ import annotations
 import http.client
 from urllib.parse import urlsplit
 
-from tests.tools.api_stand_ins import api_stand_ins, seed
+from tests.stand_ins.pair import api_stand_ins, seed
 
 
 def post(base: str, path: str, token: str) -> http.client.HTTPResponse:

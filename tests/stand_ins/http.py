@@ -1,0 +1,126 @@
+"""What both API stand-ins share: a JSON request handler that logs every exchange, and
+a loopback server that can be stopped and started again on the same port (a server
+that goes down mid-deploy and comes back)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request as the server saw it, and its answer's status."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    body_keys: tuple[str, ...]
+    status: int
+    agent: str
+
+    def line(self) -> str:
+        """`METHOD path?query -> status`, as ../shared/reference/wire/README.md lists them."""
+        return f"{self.method} {self.path} -> {self.status}"
+
+
+@dataclass
+class Log:
+    exchanges: list[Exchange] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)
+    """Exceptions of the stand-in itself: a test that sees one has found a bug here."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, exchange: Exchange) -> None:
+        with self.lock:
+            self.exchanges.append(exchange)
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """Parses path, query and JSON body; ``answer`` is set by the subclass's route."""
+
+    log_to: Log
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def route(self) -> None:
+        raise NotImplementedError
+
+    def answer(self) -> None:
+        """The route's answer; a fault of the stand-in itself is a 500 that says so."""
+        try:
+            self.route()
+        except Exception as exc:
+            self.log_to.faults.append(f"{self.command} {self.path}: {exc!r}")
+            self.send_json(500, {"detail": f"stand-in fault: {exc!r}"})
+
+    do_GET = do_POST = do_PUT = do_DELETE = answer
+
+    def setup_request(self) -> tuple[str, dict[str, list[str]], Any]:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw.strip() else None
+        except ValueError:
+            body = raw.decode(errors="replace")
+        self._exchange = (parts.path, parse_qs(parts.query, keep_blank_values=True), body)
+        return self._exchange
+
+    def send_json(
+        self, status: int, value: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
+        body = b"" if value is None else (json.dumps(value) + "\n").encode()
+        self.send_response(status)
+        if value is not None:
+            self.send_header("Content-Type", "application/json")
+        for key, header in (headers or {}).items():
+            self.send_header(key, header)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        path, query, request = getattr(self, "_exchange", (self.path, {}, None))
+        keys = tuple(sorted(request)) if isinstance(request, dict) else ()
+        self.log_to.add(
+            Exchange(self.command, path, query, keys, status, self.headers.get("User-Agent", ""))
+        )
+
+
+class Server:
+    """A ThreadingHTTPServer on loopback that keeps its port across a stop and a start."""
+
+    def __init__(self, handler: type[JsonHandler]) -> None:
+        self.handler = handler
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.port = 0
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        server = ThreadingHTTPServer(("127.0.0.1", self.port), self.handler)
+        server.daemon_threads = True
+        self.port = server.server_address[1]
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Down: connections to the port are refused until :meth:`start`."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
