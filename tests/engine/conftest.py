@@ -7,11 +7,17 @@ import json
 import os
 import shutil
 import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+
+from tests.stand_ins.pair import Pair, api_stand_ins
+from tests.support import ROOT
 
 PASSPHRASE = "engine-suite-passphrase"
 
@@ -81,3 +87,146 @@ def cli(tmp_path: Path) -> Cli:
     }
     env.setdefault("PULUMI_HOME", str(tmp_path / "home"))
     return Cli(project, env)
+
+
+# -- the stack program under the real CLI, with the model plugins --------------------
+
+MODEL_PLUGINS = (
+    ("terraform-provider", "0.12.0", "tests.engine.models.authentik"),
+    ("harbor", "3.10.21", "tests.engine.models.harbor"),
+)
+"""(plugin, version, module): what pulumi-authentik 2025.8.1 and pulumiverse-harbor
+3.10.21 ask the engine for, and the model that answers."""
+TOKEN = "ak-token-CANARY-91c2"
+PASSWORD = "harbor-pw-CANARY-5e07"
+
+
+@pytest.fixture(scope="session")
+def model_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A PULUMI_HOME whose plugin cache holds the model plugins where the engine looks
+    for a plugin of that name and version (sdk/go/common/workspace/plugins.go
+    `PluginDescriptor.Dir`/`File`: `plugins/resource-<name>-v<version>/pulumi-resource-<name>`)."""
+    home = tmp_path_factory.mktemp("pulumi-home")
+    for name, version, module in MODEL_PLUGINS:
+        folder = home / "plugins" / f"resource-{name}-v{version}"
+        folder.mkdir(parents=True)
+        program = folder / f"pulumi-resource-{name}"
+        program.write_text(
+            f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m {module} "$@"\n'
+        )
+        program.chmod(0o755)
+    return home
+
+
+@dataclass
+class Outcome:
+    """One operation of the inline driver (tests/engine/inline.py)."""
+
+    op: str
+    ok: bool
+    output: str
+    changes: dict[str, int]
+    error: str
+
+    @property
+    def text(self) -> str:
+        """All the CLI printed, as a user reads it."""
+        return self.output + "\n" + self.error
+
+
+@dataclass
+class Deployment:
+    """This project's stack program, run inline under the real CLI, against the API
+    stand-ins through the model plugins."""
+
+    cli: Cli
+    pair: Pair
+    stack: str = "dev"
+
+    def configure(self, **values: Any) -> None:
+        """Set `harbor-sso:<key>` values in the stack file (keeping the others)."""
+        path = self.cli.project / "stacks" / f"Pulumi.{self.stack}.yaml"
+        doc = yaml.safe_load(path.read_text())
+        doc.setdefault("config", {}).update({f"harbor-sso:{k}": v for k, v in values.items()})
+        for key in [k for k, v in doc["config"].items() if v is None]:
+            del doc["config"][key]
+        path.write_text(yaml.safe_dump(doc))
+
+    def secret(self, key: str, value: str) -> None:
+        self.cli.run("config", "set", "--secret", f"harbor-sso:{key}", value, "--stack", self.stack)
+
+    def run(self, *ops: str) -> list[Outcome]:
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.engine.inline", str(self.cli.project), self.stack, *ops],
+            cwd=ROOT,
+            env={**self.cli.env, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        outcomes = []
+        for line in done.stdout.splitlines():
+            if line.startswith("{"):
+                found = json.loads(line)
+                outcomes.append(
+                    Outcome(found["op"], found["ok"], found["output"],
+                            found.get("changes", {}), found.get("error", ""))  # fmt: skip
+                )
+        assert len(outcomes) == len(ops), f"the driver stopped early:\n{done.stderr}"
+        faults = self.pair.authentik.log.faults + self.pair.harbor.log.faults
+        assert not faults, f"a stand-in failed: {faults}"
+        return outcomes
+
+    def one(self, op: str) -> Outcome:
+        (outcome,) = self.run(op)
+        return outcome
+
+    def ok(self, op: str) -> Outcome:
+        outcome = self.one(op)
+        assert outcome.ok, outcome.text
+        return outcome
+
+    def export(self) -> dict[str, Any]:
+        found: dict[str, Any] = json.loads(
+            self.cli.run("stack", "export", "--stack", self.stack).stdout
+        )
+        return found
+
+    def resources(self) -> dict[str, dict[str, Any]]:
+        """The state's resources by name."""
+        return {
+            r["urn"].rsplit("::", 1)[-1]: r
+            for r in self.export()["deployment"].get("resources", [])
+        }
+
+
+@pytest.fixture
+def deployment(cli: Cli, model_home: Path) -> Iterator[Deployment]:
+    """A new stack of this project (its Pulumi.yaml) against empty stand-ins: a fresh
+    authentik with two groups, a Harbor in `db_auth` with a project `team`. The stack
+    file names both; credentials come from the environment, as the README says."""
+    with api_stand_ins(TOKEN, PASSWORD) as pair:
+        pair.authentik.add_group("harbor-users")
+        pair.authentik.add_group("harbor-admins")
+        pair.harbor.add_project("team")
+        cli.env.update(
+            PULUMI_HOME=str(model_home),
+            AUTHENTIK_TOKEN=TOKEN,
+            HARBOR_USERNAME="admin",
+            HARBOR_PASSWORD=PASSWORD,
+        )
+        shutil.copy(ROOT / "Pulumi.yaml", cli.project)
+        (cli.project / "stacks").mkdir()
+        found = Deployment(cli, pair)
+        cli.stack(found.stack, "config: {}")
+        found.configure(
+            harborUrl=pair.harbor.url,
+            authentikUrl=pair.authentik.base,
+            slug="harbor-real",
+            applicationName="Harbor (real)",
+            adminGroup="harbor-admins",
+            allowedGroups=["harbor-users", "harbor-admins"],
+            projectRoles={"team": {"harbor-users": "developer"}},
+        )
+        yield found
