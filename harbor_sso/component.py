@@ -87,7 +87,7 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
         provider = side.provider
         # authentik holds the secret, generated or given: Harbor gets that value.
         client_secret = pulumi.Output.secret(provider.client_secret)
-        build_harbor(
+        config_auth = build_harbor(
             name,
             resolved,
             client_id=provider.client_id,
@@ -98,7 +98,10 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
             name,
             resolved.known,
             lookups_for(HarborLookups, self.get_provider(_HARBOR_TYPE)),
-            child,
+            # after the switch to OIDC: Harbor resolves a group given by name through
+            # the auth mode in force (src/controller/member/controller.go `Create`), and
+            # in db_auth that is 404 "<group> not found: not supported"
+            pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[config_auth])),
         )
 
         self.client_id = provider.client_id
