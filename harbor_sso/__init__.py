@@ -1,8 +1,8 @@
 """harbor-sso: authentik as the single sign-on for Harbor, as one Pulumi component."""
 
-from ._compat import install as _install_compat
+from .authentik_sdk import install_shim, pin_provider_version
 
-_install_compat()  # before any authentik resource: see _compat.py
+install_shim()  # before any authentik resource: see authentik_sdk.py
 
 from .args import AdoptArgs, HarborAuthentikSSOArgs, ScopeMappingArgs  # noqa: E402
 from .component import HarborAuthentikSSO  # noqa: E402
@@ -15,4 +15,5 @@ __all__ = [
     "HarborAuthentikSSOArgs",
     "ScopeMappingArgs",
     "Settings",
+    "pin_provider_version",
 ]

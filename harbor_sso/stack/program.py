@@ -15,6 +15,7 @@ import pulumiverse_harbor as harbor
 from pulumi.runtime import config as runtime_config
 
 from ..args import HarborAuthentikSSOArgs
+from ..authentik_sdk import forget_package_ref, pin_provider_version
 from ..component import OUTPUTS, HarborAuthentikSSO
 from ..settings import ConfigError
 from .config import NAMESPACE, StackConfig, load
@@ -44,6 +45,8 @@ def build(cfg: StackConfig) -> HarborAuthentikSSO:
         url=_url(cfg, "authentikApiUrl", cfg.authentik_api_url),
         token=_secret(creds.get("authentikToken")),
         insecure=cfg.authentik_insecure,
+        # its version stated, or the engine may store the plugin's (authentik_sdk.py)
+        opts=pulumi.ResourceOptions(transforms=[pin_provider_version]),
     )
     harbor_provider = harbor.Provider(
         "harbor",
@@ -70,6 +73,7 @@ def build(cfg: StackConfig) -> HarborAuthentikSSO:
 
 
 def main() -> None:
+    forget_package_ref()  # an Automation API program may run this more than once
     values, secret_keys = current_config()
     try:
         cfg = load(values, secret_keys)

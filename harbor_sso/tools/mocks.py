@@ -24,6 +24,7 @@ import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
 
+from ..authentik_sdk import forget_package_ref
 from ..settings import MANAGED_MAPPING_PREFIX, MANAGED_SCOPES
 
 _NS = uuid.UUID("6d1f1f2e-7d38-4d4e-9d0c-3f1f2b3f6a10")
@@ -234,7 +235,7 @@ def mock_engine(
     """
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # set_mocks binds to the current loop
-    _forget_package_refs()
+    forget_package_ref()  # a real program is a process of its own
     try:
         pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger)
         if not hasattr(runtime_settings.SETTINGS, "monitor_features"):
@@ -248,15 +249,6 @@ def mock_engine(
         loop.close()
         asyncio.set_event_loop(None)
 
-
-def _forget_package_refs() -> None:
-    """pulumi_authentik/_utilities.py `get_package` registers the parameterized package
-    with the monitor once and keeps the ref for the life of the process. A real program
-    is a process of its own, so each mock program starts without one (and asks its own
-    monitor, as a real run does)."""
-    from pulumi_authentik import _utilities
-
-    _utilities._package_ref = ...
 
 
 def run_program(program: Callable[[], None]) -> dict[str, Exported]:

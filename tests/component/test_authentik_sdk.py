@@ -1,13 +1,15 @@
-"""The pulumi_authentik shim (harbor_sso/_compat.py) is needed, and harmless where not."""
+"""What harbor_sso/authentik_sdk.py does for pulumi-authentik: the shim is needed, and harmless
+where not; the provider version is stated."""
 
 from __future__ import annotations
 
+import pulumi
 import pulumi_authentik as authentik
 import pytest
 from packaging.version import Version
 from pulumi.runtime import settings
 
-from harbor_sso import _compat
+from harbor_sso import authentik_sdk
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 
 
@@ -27,13 +29,13 @@ def _one_provider() -> None:
     _pulumi_version() < Version("3.258.0"), reason="pulumi < 3.258 has the function"
 )
 def test_without_the_shim_authentik_fails_on_new_pulumi(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(settings, _compat.MISSING_FUNCTION)
+    monkeypatch.delattr(settings, authentik_sdk.MISSING_FUNCTION)
     broken = AuthentikHarborMocks()
-    with mock_engine(broken), pytest.raises(AttributeError, match=_compat.MISSING_FUNCTION):
+    with mock_engine(broken), pytest.raises(AttributeError, match=authentik_sdk.MISSING_FUNCTION):
         run_program(_one_provider)
     assert broken.resources == []
     # and the shim is what mends it
-    assert _compat.install() is True
+    assert authentik_sdk.install_shim() is True
     mended = AuthentikHarborMocks()
     with mock_engine(mended):
         run_program(_one_provider)
@@ -42,12 +44,30 @@ def test_without_the_shim_authentik_fails_on_new_pulumi(monkeypatch: pytest.Monk
 
 @pytest.mark.skipif(_pulumi_version() >= Version("3.258.0"), reason="pulumi >= 3.258 lacks it")
 def test_on_old_pulumi_the_shim_leaves_the_sdk_alone() -> None:
-    native = getattr(settings, _compat.MISSING_FUNCTION)
-    assert native is not _compat._supports_parameterization
-    assert _compat.install() is False
-    assert getattr(settings, _compat.MISSING_FUNCTION) is native
+    native = getattr(settings, authentik_sdk.MISSING_FUNCTION)
+    assert native is not authentik_sdk.supports_parameterization
+    assert authentik_sdk.install_shim() is False
+    assert getattr(settings, authentik_sdk.MISSING_FUNCTION) is native
 
 
 def test_the_shim_answers_from_the_monitor(mocks: AuthentikHarborMocks) -> None:
     run_program(_one_provider)
-    assert getattr(settings, _compat.MISSING_FUNCTION)() is True
+    assert getattr(settings, authentik_sdk.MISSING_FUNCTION)() is True
+
+
+def _transform_args(type_: str) -> pulumi.ResourceTransformArgs:
+    return pulumi.ResourceTransformArgs(
+        custom=True, type_=type_, name="n", props={"url": "u"}, opts=pulumi.ResourceOptions()
+    )
+
+
+def test_the_authentik_provider_is_given_the_package_version() -> None:
+    result = authentik_sdk.pin_provider_version(_transform_args("pulumi:providers:authentik"))
+    assert result is not None
+    assert result.opts.version == "2025.8.1" == authentik_sdk.PACKAGE_VERSION
+    assert result.props == {"url": "u"}
+
+
+def test_other_resources_pass_the_version_transform_unchanged() -> None:
+    for type_ in ("pulumi:providers:harbor", "authentik:index/application:Application"):
+        assert authentik_sdk.pin_provider_version(_transform_args(type_)) is None

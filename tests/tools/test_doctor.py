@@ -1,5 +1,5 @@
 """``harbor-sso doctor`` against the authentik and Harbor API stand-ins
-(tests/tools/api_stand_ins.py) and hostile servers (tests/tools/hostile.py)."""
+(tests/stand_ins/) and hostile servers (tests/tools/hostile.py)."""
 
 from __future__ import annotations
 
