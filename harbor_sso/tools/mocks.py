@@ -91,6 +91,9 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
     invokes: list[Invoked] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     """What each looked-up id was asked as (`flow <slug>`), for a reader of the plan."""
+    dependencies: dict[str, frozenset[str]] = field(default_factory=dict)
+    """resource name -> the names of the resources it was registered as depending on
+    (`RegisterResourceRequest.dependencies`: what orders the real engine's creates)."""
 
     def _exists(self, known: Iterable[str], name: str) -> bool:
         return self.permissive or name in known
@@ -238,6 +241,7 @@ def mock_engine(
     forget_package_ref()  # a real program is a process of its own
     try:
         pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger)
+        _record_dependencies(mocks)
         if not hasattr(runtime_settings.SETTINGS, "monitor_features"):
             # pulumi < 3.258 asks a feature table that the mock monitor never fills
             runtime_settings.SETTINGS.feature_support["parameterization"] = True  # type: ignore[attr-defined,unused-ignore]
@@ -249,6 +253,22 @@ def mock_engine(
         loop.close()
         asyncio.set_event_loop(None)
 
+
+
+def _record_dependencies(mocks: AuthentikHarborMocks) -> None:
+    """Keep what each registration depends on: the mock engine registers in program
+    order and never waits, so only the declared dependencies say what the real engine,
+    which creates independent resources in parallel, would do first."""
+    monitor = runtime_settings.get_monitor()
+    register = monitor.RegisterResource
+
+    def recording(request: Any) -> Any:
+        mocks.dependencies[request.name] = frozenset(
+            urn.rsplit("::", 1)[-1] for urn in request.dependencies
+        )
+        return register(request)
+
+    monitor.RegisterResource = recording
 
 
 def run_program(program: Callable[[], None]) -> dict[str, Exported]:

@@ -253,3 +253,18 @@ def test_an_unknown_project_is_named_with_the_fix(projects_mocks: AuthentikHarbo
 def test_upper_case_names_stay_readable_and_distinct() -> None:
     assert membership_name("x", "Team-A", "Devs") == "x-role-Team-A.Devs"
     assert membership_name("x", "team-a", "devs") != membership_name("x", "Team-A", "Devs")
+
+
+def test_every_membership_waits_for_harbor_to_be_in_oidc_mode(
+    projects_mocks: AuthentikHarborMocks,
+) -> None:
+    # Harbor resolves a group given by name through the auth mode in force: in db_auth,
+    # 404 "<group> not found: not supported" (src/controller/member/controller.go
+    # `Create`, src/core/auth/authenticator.go). A real first `up` failed so while the
+    # engine created the memberships beside ConfigAuth (real-systems.md, item 1).
+    run = deploy_roles(projects_mocks, project_roles=ROLES)
+    (config_auth,) = run.all("ConfigAuth")
+    members = run.all("ProjectMemberGroup")
+    assert len(members) == 4
+    for member in members:
+        assert config_auth.name in projects_mocks.dependencies[member.name], member.name
