@@ -3,13 +3,28 @@ authentik groups through ``ProjectMemberGroup``."""
 
 from __future__ import annotations
 
+from typing import Final
+
 import pulumi
 import pulumiverse_harbor as harbor
 
-from ._inputs import optional
 from .lookups import HarborLookups
 from .options import adopting
 from .settings import Resolved, Settings
+
+NO_ADMIN_GROUP: Final = " harbor-sso: no admin group "
+"""What Harbor gets for `oidc_admin_group` when no admin group is set.
+
+terraform-provider-harbor sends the field `omitempty` (models/config.go
+`ConfigBodyAuthPost`), so an empty one never reaches Harbor and the old group would keep
+its rights. This name has a blank at each end, and authentik's API trims group names and
+refuses blank ones (its serializers' DRF `CharField`, `trim_whitespace`), so no group in
+the ID token's groups claim can ever equal it (goharbor/harbor src/pkg/oidc/helper.go
+compares the names exactly)."""
+MATCH_ALL_GROUPS: Final = ".*"
+"""What Harbor gets for `oidc_group_filter` when no filter is set: a pattern every group
+matches (`filterGroup` runs Go's `regexp.MatchString`, unanchored), the same as none;
+an empty one would never be sent, and Harbor would keep filtering."""
 
 
 def build_harbor(
@@ -38,12 +53,8 @@ def build_harbor(
         oidc_auto_onboard=pick(lambda s: s.auto_onboard),
         oidc_verify_cert=pick(lambda s: s.verify_cert),
         primary_auth_mode=pick(lambda s: s.primary_auth_mode),
-        **optional(
-            {
-                "oidc_admin_group": pick(lambda s: s.admin_group),
-                "oidc_group_filter": pick(lambda s: s.group_filter),
-            }
-        ),
+        oidc_admin_group=pick(lambda s: s.admin_group or NO_ADMIN_GROUP),
+        oidc_group_filter=pick(lambda s: s.group_filter or MATCH_ALL_GROUPS),
         opts=adopting(opts, resolved.known.adopt.config_auth),
     )
 

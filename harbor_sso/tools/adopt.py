@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 import yaml
 
+from ..harbor_side import MATCH_ALL_GROUPS, NO_ADMIN_GROUP
 from ..settings import (
     CALLBACK_PATH,
     CONFIG_AUTH_ID,
@@ -380,9 +381,12 @@ class _Derive:
                 self.config[key] = value
             else:
                 self.change(api, f"empty; becomes {q(default)}")
-        for key, api in (("adminGroup", "oidc_admin_group"), ("groupFilter", "oidc_group_filter")):
+        for key, api, none in (
+            ("adminGroup", "oidc_admin_group", NO_ADMIN_GROUP),
+            ("groupFilter", "oidc_group_filter", MATCH_ALL_GROUPS),
+        ):
             value = _value(h, api)
-            if isinstance(value, str) and value:
+            if isinstance(value, str) and value and value != none:
                 self.config[key] = value
         for key, api in (
             ("verifyCert", "oidc_verify_cert"),

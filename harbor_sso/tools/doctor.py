@@ -26,6 +26,7 @@ from datetime import timedelta
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
+from ..harbor_side import NO_ADMIN_GROUP
 from ..settings import CALLBACK_PATH, MANAGED_SCOPES, Settings
 from .verify import Fetch, NotJson, _get, decode_json, printable, redact
 
@@ -610,6 +611,10 @@ class Doctor:
         name = "admin group"
         if not group:
             self.add("PASS", name, "oidc_admin_group is not set")
+            return
+        if group == NO_ADMIN_GROUP:
+            self.add("PASS", name, "no admin group: harbor-sso's placeholder, which no "
+                     "authentik group can match")  # fmt: skip
             return
         # schema.yml core_groups_list: GET /core/groups/?name=
         listing, why = self.read(

@@ -15,12 +15,13 @@ import pulumi
 import pytest
 import yaml
 
+from harbor_sso.harbor_side import MATCH_ALL_GROUPS, NO_ADMIN_GROUP
 from harbor_sso.stack import program
 from harbor_sso.stack.config import load
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
-
 from tests.stand_ins.pair import Pair, seed
+
 from .conftest import PASSWORD, TOKEN
 
 SECRET = "client-secret-CANARY-0a1b2c3d4e5f"
@@ -233,3 +234,21 @@ def test_by_client_id_finds_the_application(pair: Pair, capsys: pytest.CaptureFi
     assert code == 0
     assert printed_config(out)["harbor-sso:slug"] == "registry"
     assert "KEEP    slug: 'registry' (the default is 'harbor'): adopted, no update" in out
+
+
+def test_harbor_sso_s_placeholders_are_adopted_as_no_admin_group_and_no_filter(
+    pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeded(pair, old_guide=False)
+    pair.harbor.config.update(oidc_admin_group=NO_ADMIN_GROUP, oidc_group_filter=MATCH_ALL_GROUPS)
+    code, out = adopt(pair, capsys)
+    assert code == 0, out
+    config = printed_config(out)
+    assert "harbor-sso:adminGroup" not in config
+    assert "harbor-sso:groupFilter" not in config
+    pair.harbor.config.update(oidc_admin_group="harbor-admins", oidc_group_filter="^harbor-")
+    config = printed_config(adopt(pair, capsys)[1])
+    assert (config["harbor-sso:adminGroup"], config["harbor-sso:groupFilter"]) == (
+        "harbor-admins",
+        "^harbor-",
+    )

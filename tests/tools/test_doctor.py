@@ -9,10 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from harbor_sso.harbor_side import NO_ADMIN_GROUP
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.verify import Credential, CredentialWithheld, http_fetch
-
 from tests.stand_ins.pair import Pair, seed
+
 from .conftest import PASSWORD, TOKEN
 from .hostile import raw_server, send
 
@@ -331,3 +332,15 @@ def test_a_host_no_request_can_name_is_bad_input(
     assert code == 2
     assert err.startswith("error: --harbor-url: ") and "host" in err
     assert pair.requests() == []
+
+
+def test_harbor_sso_s_no_admin_group_placeholder_is_no_missing_group(
+    pair: Pair, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(pair, old_guide=False)
+    pair.harbor.config["oidc_admin_group"] = NO_ADMIN_GROUP
+    _, out = doctor(pair, capsys)
+    assert lines(out)["admin group"] == (
+        "PASS  admin group: no admin group: harbor-sso's placeholder, which no authentik "
+        "group can match"
+    )
