@@ -6,6 +6,7 @@ from .args import HarborAuthentikSSOArgs
 from .authentik_side import build_authentik
 from .harbor_side import build_harbor, build_memberships
 from .lookups import AuthentikLookups, HarborLookups, lookups_for
+from .naming import argument_name
 from .options import check_providers
 from .settings import client_secret_input, resolve
 
@@ -74,7 +75,9 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
         for argument, message in resolved.known.warnings():
             # resource=self shows it under the component in `pulumi up`; the mock engine's
             # logger drops the resource, so no test here can see it
-            pulumi.log.warn(f"{argument}: {message}", resource=self)  # pragma: no mutate
+            pulumi.log.warn(
+                f"{argument_name(argument)}: {message}", resource=self
+            )  # pragma: no mutate
 
         child = pulumi.ResourceOptions(parent=self)
         lookups = lookups_for(AuthentikLookups, self.get_provider(_AUTHENTIK_TYPE))

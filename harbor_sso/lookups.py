@@ -8,22 +8,79 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pulumi
 import pulumi_authentik as authentik
 import pulumiverse_harbor as harbor
 from pulumi.runtime import settings as runtime_settings
 
+from .naming import argument_name
 from .settings import MANAGED_MAPPING_PREFIX, ConfigError
+from .text import printable
 
 T = TypeVar("T")
 # Memo-key labels: any distinct strings will do.
-_FLOW, _CERTIFICATE, _GROUP, _SCOPES, _PROJECT = "flow", "certificate", "group", "scopes", "project"
+_SCOPES, _PROJECT = "scopes", "project"
 
 
-class MissingObjectError(Exception):
-    """An authentik object the configuration names does not exist."""
+class LookupFailed(pulumi.RunError):
+    """A look-up the configuration asks for failed, named by argument: one line for the
+    user, no traceback (a RunError is reported by its message alone: pulumi's
+    pulumi-language-python-exec `main`, automation/_server.py `LanguageServer.Run`)."""
+
+    def __init__(self, argument: str, reason: str) -> None:
+        self.argument, self.reason = argument, reason
+        super().__init__(f"{argument}: {reason}")
+
+
+class MissingObjectError(LookupFailed):
+    """An authentik or Harbor object the configuration names does not exist."""
+
+
+_NOT_FOUND = {
+    # the providers' own texts: terraform-provider-authentik data_source_flow.go,
+    # data_source_certificate_key_pair.go (it reuses the groups text),
+    # data_source_group.go `dataSourceGroupReadByName`
+    "flow": "No matching flows found",
+    "key pair": "No matching groups found",
+    "group": "No matching groups found",
+}
+_SEVERAL_GROUPS = "Multiple groups found"
+
+
+def _provider_text(failure: Exception) -> str:
+    """The provider's message without the SDK's and the engine's prefixes
+    (`invoke of <token> failed: invocation of <token> returned an error: `)."""
+    text = str(failure)
+    return text.rsplit("returned an error: ", 1)[-1].strip().removesuffix(":").strip()
+
+
+def _explained(
+    result: pulumi.Output[Any],
+    read: Callable[[Any], T],
+    explain: Callable[[Exception], Exception],
+) -> pulumi.Output[T]:
+    """``read`` of an invoke's result; its failure replaced by ``explain(failure)``.
+
+    The SDK keeps every Output's future and, at the end of the program, re-raises a
+    failed one as it is, traceback and all (pulumi/runtime/stack.py `wait_for_rpcs`). A
+    derived Output takes that over from its source (pulumi/output.py `apply` calls
+    `_untrack` on it); this one does the same, so the failure is reported once, as
+    ``explain`` words it. SDKs older than that tracking have no `_untrack` and re-raise
+    only what the program awaited."""
+    untrack = getattr(result, "_untrack", None)
+    if untrack is not None:
+        untrack()
+
+    async def resolved() -> T:
+        try:
+            found = await result.future()
+        except Exception as exc:
+            raise explain(exc) from None
+        return read(found)
+
+    return pulumi.Output.from_input(resolved())
 
 
 class _Lookups:
@@ -49,23 +106,42 @@ class HarborLookups(_Lookups):
         `/projects?name=` (a fuzzy search), keeps the exact name, and sets no id when
         none matches: that is reported here, naming the project.
         """
+        argument = argument_name(f"project_roles.{name}")
 
         def ask() -> pulumi.Output[str]:
-            found: pulumi.Output[str | None] = harbor.get_project_output(
-                name=name, opts=self._opts
-            ).id
-            return found.apply(lambda pid: _project_id(name, pid))
+            return _explained(
+                harbor.get_project_output(name=name, opts=self._opts),
+                lambda found: _project_id(argument, name, found.id),
+                lambda exc: _failed(argument, "Harbor project", name, exc),
+            )
 
         return self._once((_PROJECT, name), ask)
 
 
-def _project_id(name: str, found: str | None) -> str:
+def _project_id(argument: str, name: str, found: str | None) -> str:
     if not found:
         raise MissingObjectError(
-            f"project_roles.{name}: Harbor has no project named {name!r}; "
-            "create it first (projects are looked up, never created here)"
+            argument,
+            f"Harbor has no project named {name!r}; create it first (projects are looked "
+            "up, never created here)",
         )
     return found
+
+
+def _failed(argument: str, what: str, name: str, failure: Exception) -> Exception:
+    """A look-up's failure as one line naming the argument; the provider's own words,
+    escaped, when it is not a missing object."""
+    if isinstance(failure, LookupFailed):
+        return failure
+    text = _provider_text(failure)
+    if text == _NOT_FOUND.get(what):
+        return MissingObjectError(argument, f"authentik has no {what} named {name!r}")
+    if text == _SEVERAL_GROUPS and what == "group":
+        return LookupFailed(
+            argument,
+            f"authentik has more than one group named {name!r}; the look-up needs one",
+        )
+    return LookupFailed(argument, f"looking up {what} {name!r} failed: {printable(text)}")
 
 
 class AuthentikLookups(_Lookups):
@@ -93,28 +169,42 @@ class AuthentikLookups(_Lookups):
                 ]
             )
 
-    def flow(self, slug: str) -> pulumi.Output[str]:
-        """The UUID of the flow with this slug."""
+    def _id(
+        self, argument: str, what: str, name: str, ask: Callable[[], pulumi.Output[Any]]
+    ) -> pulumi.Output[str]:
+        """The id of the object a data source finds, asked once per name."""
+        shown = argument_name(argument)
         return self._once(
-            (_FLOW, slug), lambda: authentik.get_flow_output(slug=slug, opts=self._opts).id
+            (what, name),
+            lambda: _explained(
+                ask(), lambda found: str(found.id), lambda exc: _failed(shown, what, name, exc)
+            ),
+        )
+
+    def flow(self, slug: str, argument: str) -> pulumi.Output[str]:
+        """The UUID of the flow with this slug."""
+        return self._id(
+            argument, "flow", slug, lambda: authentik.get_flow_output(slug=slug, opts=self._opts)
         )
 
     def certificate(self, name: str) -> pulumi.Output[str]:
         """The UUID of a key pair; neither key nor certificate enters the state."""
-        return self._once(
-            (_CERTIFICATE, name),
-            lambda: (
-                authentik.get_certificate_key_pair_output(
-                    name=name, fetch_certificate=False, fetch_key=False, opts=self._opts
-                ).id
+        return self._id(
+            "signing_key",
+            "key pair",
+            name,
+            lambda: authentik.get_certificate_key_pair_output(
+                name=name, fetch_certificate=False, fetch_key=False, opts=self._opts
             ),
         )
 
     def group(self, name: str) -> pulumi.Output[str]:
         """The UUID of the group with this name (members are not fetched)."""
-        return self._once(
-            (_GROUP, name),
-            lambda: authentik.get_group_output(name=name, include_users=False, opts=self._opts).id,
+        return self._id(
+            "allowed_groups",
+            "group",
+            name,
+            lambda: authentik.get_group_output(name=name, include_users=False, opts=self._opts),
         )
 
     def scope_mappings(self, managed: tuple[str, ...]) -> pulumi.Output[list[str]]:
@@ -125,38 +215,34 @@ class AuthentikLookups(_Lookups):
         fails with it (verified on authentik 2025.8.6): never a partial match. That
         failure is re-raised naming the scope and the fix.
         """
+        argument = argument_name("scopes")
 
         def ask() -> pulumi.Output[list[str]]:
-            ids: pulumi.Output[list[str] | None] = (
+            return _explained(
                 authentik.get_property_mapping_provider_scope_output(
                     managed_lists=list(managed), opts=self._opts
-                ).ids
+                ),
+                lambda found: sorted(found.ids or []),
+                lambda exc: _missing_mappings(argument, managed, exc),
             )
-
-            async def explained() -> list[str]:
-                try:
-                    found = await ids.future()
-                except Exception as exc:
-                    raise _missing_mappings(managed, exc) from None
-                return sorted(found or [])
-
-            return pulumi.Output.from_input(explained())
 
         return self._once((_SCOPES, managed), ask)
 
 
-def _missing_mappings(managed: tuple[str, ...], failure: Exception) -> Exception:
+def _missing_mappings(argument: str, managed: tuple[str, ...], failure: Exception) -> Exception:
     """The look-up's failure, naming the scopes whose mapping authentik lacks."""
     text = str(failure)
     missing = [name for name in managed if name in text]
     if not missing:
-        return failure
+        scopes = ", ".join(name.removeprefix(MANAGED_MAPPING_PREFIX) for name in managed)
+        return _failed(argument, "the managed scope mappings of", scopes, failure)
     scopes = ", ".join(name.removeprefix(MANAGED_MAPPING_PREFIX) for name in missing)
     return MissingObjectError(
-        f"scopes: authentik has no managed scope mapping for {scopes} "
+        argument,
+        f"authentik has no managed scope mapping for {scopes} "
         f"({', '.join(missing)} is not one of the available choices); restore the "
         "mapping (authentik recreates its managed mappings when its worker starts) or "
-        "remove the scope"
+        "remove the scope",
     )
 
 

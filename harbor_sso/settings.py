@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from . import urls
+from .naming import argument_name
 from .text import controls, invisibles, printable, scripts
 
 MANAGED_SCOPES: Final = ("openid", "profile", "email", "offline_access")
@@ -500,13 +501,24 @@ class Settings(_Model):
             found.append(
                 (
                     "admin_group",
-                    f"group {admin!r} is not in allowed_groups: its members cannot log in, so "
-                    "Harbor has no OIDC administrator" + _same_but_case(admin, self.allowed_groups),
+                    f"group {admin!r} is not in {argument_name('allowed_groups')}: its members "
+                    "cannot log in, so Harbor has no OIDC administrator"
+                    + _same_but_case(admin, self.allowed_groups),
                 )
             )
         found += _case_twins("allowed_groups", self.allowed_groups)
         for project, groups in sorted(self.project_roles.items()):
             found += _case_twins(f"project_roles.{project}", tuple(groups))
+        if self.primary_auth_mode:
+            found.append(
+                (
+                    "primary_auth_mode",
+                    "is one-way: the Harbor provider never sends false (terraform-provider-"
+                    "harbor models/config.go, omitempty), so setting it false or removing it "
+                    "later leaves OIDC Harbor's primary login; turn it off in Harbor's "
+                    "Configuration page then",
+                )
+            )
         if self.application_icon is not None:
             found.append(
                 (
@@ -520,13 +532,18 @@ class Settings(_Model):
             where = f"project_roles.{project}.{group}"
             if self.allowed_groups and group not in self.allowed_groups:
                 found.append(
-                    (where, f"group {group!r} is not in allowed_groups: its members cannot log in")
+                    (
+                        where,
+                        f"group {group!r} is not in {argument_name('allowed_groups')}: its "
+                        "members cannot log in",
+                    )
                 )
             if self.group_filter is not None and not group_filter_matches(self.group_filter, group):
                 found.append(
                     (
                         where,
-                        f"group {group!r} does not match group_filter {self.group_filter!r}: "
+                        f"group {group!r} does not match {argument_name('group_filter')} "
+                        f"{self.group_filter!r}: "
                         "Harbor never attaches it to a user, so the role never applies",
                     )
                 )

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ..naming import camel, schema_name
 from ..settings import (
     PLAIN_FIELDS,
     SECRET_FIELDS,
@@ -33,23 +34,9 @@ from ..settings import (
 NAMESPACE: Final = "harbor-sso"
 
 
-def camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def config_key(argument: str) -> str:
-    """``extra_scope_mappings[0].scope_name`` -> ``harbor-sso:extraScopeMappings[0].scopeName``.
-
-    Only field names are camel-cased: in ``project_roles.<project>.<group>`` the project
-    and group are the user's own names and stay as written.
-    """
-    head, *rest = argument.split(".")
-    if head.startswith("extra_scope_mappings"):
-        rest = [camel(part) for part in rest]
-    elif head == "adopt" and rest:
-        rest = [camel(rest[0]), *rest[1:]]  # adopt.configAuth; group names as written
-    return f"{NAMESPACE}:" + ".".join([camel(head), *rest])
+    """``extra_scope_mappings[0].scope_name`` -> ``harbor-sso:extraScopeMappings[0].scopeName``."""
+    return f"{NAMESPACE}:" + schema_name(argument)
 
 
 BOOL_FIELDS: Final = frozenset(

@@ -17,8 +17,9 @@ from pulumi.runtime import config as runtime_config
 from ..args import HarborAuthentikSSOArgs
 from ..authentik_sdk import forget_package_ref, pin_provider_version
 from ..component import OUTPUTS, HarborAuthentikSSO
+from ..naming import named
 from ..settings import ConfigError
-from .config import NAMESPACE, StackConfig, load
+from .config import NAMESPACE, StackConfig, config_key, load
 
 
 def current_config() -> tuple[dict[str, str], frozenset[str]]:
@@ -81,6 +82,7 @@ def main() -> None:
         raise pulumi.RunError(
             "invalid stack configuration:\n  " + "\n  ".join(exc.lines())
         ) from None
-    sso = build(cfg)
+    with named(config_key):  # a problem found while building names the config key
+        sso = build(cfg)
     for key in OUTPUTS:
         pulumi.export(key, getattr(sso, key))

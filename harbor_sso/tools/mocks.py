@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import grpc
 import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
@@ -57,11 +58,30 @@ def generated_secret() -> str:
 
 
 class NotFound(Exception):
-    """What the provider reports when a data source matches nothing."""
+    """What the provider reports when a data source matches nothing: its own text
+    (terraform-provider-authentik data_source_*.go, a summary with an empty detail,
+    which the bridge joins with ': ')."""
 
 
 class ApiError(Exception):
     """An error answer of the authentik API, as the provider passes it on."""
+
+
+class EngineInvokeError(grpc.RpcError):
+    """A failed invoke as the resource monitor reports it: a gRPC error whose details
+    are the engine's `invocation of <token> returned an error: <provider's text>`
+    (pkg/resource/deploy/source_eval.go `Invoke`). The SDK turns it into a failed
+    Output, as a semantic error, not an unhandled one (pulumi/runtime/invoke.py)."""
+
+    def __init__(self, token: str, text: str) -> None:
+        super().__init__(text)
+        self._details = f"invocation of {token} returned an error: {text}"
+
+    def code(self) -> grpc.StatusCode:
+        return grpc.StatusCode.UNKNOWN
+
+    def details(self) -> str:
+        return self._details
 
 
 @dataclass
@@ -128,7 +148,10 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
         return stable_uuid(args.typ, args.name), outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
-        result = self._answer(args)
+        try:
+            result = self._answer(args)
+        except (NotFound, ApiError) as exc:
+            raise EngineInvokeError(args.token, str(exc)) from None
         kind = args.token.rsplit(":", 1)[-1]
         if kind == "getPropertyMappingProviderScope":
             for name in result["managedLists"]:
@@ -145,12 +168,12 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
         if kind == "getFlow":
             slug = inputs.get("slug", "")
             if not self._exists(STOCK_FLOWS, slug):
-                raise NotFound(f"no flow with slug {slug!r}")
+                raise NotFound("No matching flows found: ")
             return {"id": stable_uuid("flow", slug), "slug": slug, "name": slug, "title": slug}
         if kind == "getCertificateKeyPair":
             name = inputs.get("name", "")
             if not self._exists(STOCK_CERTIFICATES, name):
-                raise NotFound(f"no certificate key pair named {name!r}")
+                raise NotFound("No matching groups found: ")  # sic: the provider's text
             result = {"id": stable_uuid("certificate", name), "name": name}
             # the real data source fetches both unless told not to
             if inputs.get("fetchCertificate", True):
@@ -176,7 +199,7 @@ class AuthentikHarborMocks(pulumi.runtime.Mocks):
         if kind == "getGroup":
             name = inputs.get("name", "")
             if not self._exists(self.groups, name):
-                raise NotFound(f"no group named {name!r}")
+                raise NotFound("No matching groups found: ")
             pk = stable_uuid("group", name)
             result = {"id": pk, "pk": pk, "name": name, "isSuperuser": False, "numPk": 1}
             if inputs.get("includeUsers", True):
@@ -254,12 +277,12 @@ def mock_engine(
         asyncio.set_event_loop(None)
 
 
-
 def _record_dependencies(mocks: AuthentikHarborMocks) -> None:
     """Keep what each registration depends on: the mock engine registers in program
     order and never waits, so only the declared dependencies say what the real engine,
     which creates independent resources in parallel, would do first."""
     monitor = runtime_settings.get_monitor()
+    assert monitor is not None  # set_mocks has just set it
     register = monitor.RegisterResource
 
     def recording(request: Any) -> Any:

@@ -14,7 +14,8 @@ import pulumiverse_harbor as harbor
 import pytest
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
-from harbor_sso.lookups import AuthentikLookups, MissingObjectError, lookups_for
+from harbor_sso.harbor_side import MATCH_ALL_GROUPS, NO_ADMIN_GROUP
+from harbor_sso.lookups import AuthentikLookups, LookupFailed, MissingObjectError, lookups_for
 from harbor_sso.settings import MANAGED_MAPPING_PREFIX, MANAGED_SCOPES, PLAIN_FIELDS
 from harbor_sso.tools.mocks import (
     ApiError,
@@ -187,7 +188,12 @@ def test_optional_inputs_are_left_to_authentik_and_harbor_defaults(deploy: Deplo
     for key in ("group", "metaIcon", "metaDescription", "metaPublisher"):
         assert key not in app
     assert (app["openInNewTab"], app["policyEngineMode"]) == (False, "any")
-    assert "oidcAdminGroup" not in config and "oidcGroupFilter" not in config
+    # Harbor never gets an empty string (terraform-provider-harbor's omitempty): these two
+    # say "none" in a way it keeps, so a removed admin group or filter stops applying
+    assert (config["oidcAdminGroup"], config["oidcGroupFilter"]) == (
+        NO_ADMIN_GROUP,
+        MATCH_ALL_GROUPS,
+    )
     assert (config["oidcGroupsClaim"], config["oidcAutoOnboard"], config["primaryAuthMode"]) == (
         "groups",
         True,
@@ -334,20 +340,39 @@ def test_missing_managed_mapping_is_named(deploy: Deploy, mocks: AuthentikHarbor
     assert [r for r in mocks.resources if r.type.endswith("ProviderOauth2")] == []
 
 
-def test_a_look_up_failure_naming_no_mapping_passes_through(
+def test_a_look_up_failure_naming_no_mapping_is_one_line_with_the_provider_s_words(
     deploy: Deploy, mocks: AuthentikHarborMocks
 ) -> None:
     def refuse(inputs: Any) -> dict[str, Any]:
-        raise ApiError("403 Forbidden: token lacks permission")
+        raise ApiError("403 Forbidden: token lacks\npermission")
 
     mocks._scope_mappings = refuse  # type: ignore[method-assign]
-    with pytest.raises(ApiError, match="403 Forbidden"):
+    with pytest.raises(LookupFailed) as caught:
         deploy()
+    assert str(caught.value) == (
+        "scopes: looking up the managed scope mappings of 'email, offline_access, openid, "
+        "profile' failed: 403 Forbidden: token lacks\\npermission"
+    )
+    assert isinstance(caught.value, pulumi.RunError)  # reported without a traceback
 
 
-def test_unknown_group_fails(deploy: Deploy) -> None:
-    with pytest.raises(Exception, match="no group named 'nobody'"):
-        deploy({"allowed_groups": ["nobody"]})
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"allowed_groups": ["nobody"]}, "allowed_groups: authentik has no group named 'nobody'"),
+        ({"signing_key": "k"}, "signing_key: authentik has no key pair named 'k'"),
+        ({"authorization_flow": "f"}, "authorization_flow: authentik has no flow named 'f'"),
+        ({"invalidation_flow": "g"}, "invalidation_flow: authentik has no flow named 'g'"),
+    ],
+)
+def test_a_missing_object_is_one_line_naming_the_argument_and_the_name(
+    deploy: Deploy, args: dict[str, Any], expected: str
+) -> None:
+    # the providers' texts (mocks.NotFound) name neither; authentik answers 200 with no
+    # result (../shared/reference/wire/21-error-miss-group.jsonl)
+    with pytest.raises(MissingObjectError) as caught:
+        deploy(args)
+    assert str(caught.value) == expected
 
 
 def test_names_that_must_be_unique_replace_delete_first(deploy: Deploy) -> None:

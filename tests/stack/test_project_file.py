@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from harbor_sso.naming import camel
 from harbor_sso.settings import Settings
-from harbor_sso.stack.config import camel
 from tests.support import ROOT
 
 
