@@ -170,8 +170,13 @@ class Deployment:
             if line.startswith("{"):
                 found = json.loads(line)
                 outcomes.append(
-                    Outcome(found["op"], found["ok"], found["output"],
-                            found.get("changes", {}), found.get("error", ""))  # fmt: skip
+                    Outcome(
+                        found["op"],
+                        found["ok"],
+                        found["output"],
+                        found.get("changes", {}),
+                        found.get("error", ""),
+                    )
                 )
         assert len(outcomes) == len(ops), f"the driver stopped early:\n{done.stderr}"
         faults = self.pair.authentik.log.faults + self.pair.harbor.log.faults

@@ -32,19 +32,46 @@ USER_AGENT = "authentik-terraform@2025.8.1"
 `providerConfigure`)."""
 
 PROVIDER_FIELDS = (
-    "name", "authorization_flow", "invalidation_flow", "client_type", "client_id",
-    "access_code_validity", "access_token_validity", "refresh_token_validity",
-    "include_claims_in_id_token", "signing_key", "redirect_uris", "property_mappings",
-    "sub_mode", "issuer_mode", "jwt_federation_sources", "jwt_federation_providers",
-)  # fmt: skip
+    "name",
+    "authorization_flow",
+    "invalidation_flow",
+    "client_type",
+    "client_id",
+    "access_code_validity",
+    "access_token_validity",
+    "refresh_token_validity",
+    "include_claims_in_id_token",
+    "signing_key",
+    "redirect_uris",
+    "property_mappings",
+    "sub_mode",
+    "issuer_mode",
+    "jwt_federation_sources",
+    "jwt_federation_providers",
+)
 APPLICATION_FIELDS = (
-    "name", "slug", "provider", "group", "meta_launch_url", "meta_description",
-    "meta_publisher", "open_in_new_tab", "policy_engine_mode", "backchannel_providers",
-)  # fmt: skip
+    "name",
+    "slug",
+    "provider",
+    "group",
+    "meta_launch_url",
+    "meta_description",
+    "meta_publisher",
+    "open_in_new_tab",
+    "policy_engine_mode",
+    "backchannel_providers",
+)
 BINDING_FIELDS = (
-    "policy", "group", "user", "target", "negate", "enabled", "order", "timeout",
+    "policy",
+    "group",
+    "user",
+    "target",
+    "negate",
+    "enabled",
+    "order",
+    "timeout",
     "failure_result",
-)  # fmt: skip
+)
 
 
 def generate_secret() -> str:
@@ -75,15 +102,28 @@ class AuthentikState:
         # self-signed key pair, the managed OAuth scope mappings
         for slug, (name, designation) in STOCK_FLOWS.items():
             pk = str(uuid.uuid4())
-            self.flows[pk] = {"pk": pk, "slug": slug, "name": name, "title": name,
-                              "designation": designation, "layout": "stacked",
-                              "authentication": "none", "policy_engine_mode": "any"}  # fmt: skip
+            self.flows[pk] = {
+                "pk": pk,
+                "slug": slug,
+                "name": name,
+                "title": name,
+                "designation": designation,
+                "layout": "stacked",
+                "authentication": "none",
+                "policy_engine_mode": "any",
+            }
         pk = str(uuid.uuid4())
-        self.key_pairs[pk] = {"pk": pk, "name": STOCK_KEY_PAIR, "key_type": "rsa",
-                              "cert_expiry": "2027-12-04T20:57:59Z",
-                              "cert_subject": f"OU=Self-signed,O=authentik,CN={STOCK_KEY_PAIR}",
-                              "fingerprint_sha256": "c9:50", "fingerprint_sha1": "94:80",
-                              "private_key_available": True, "managed": None}  # fmt: skip
+        self.key_pairs[pk] = {
+            "pk": pk,
+            "name": STOCK_KEY_PAIR,
+            "key_type": "rsa",
+            "cert_expiry": "2027-12-04T20:57:59Z",
+            "cert_subject": f"OU=Self-signed,O=authentik,CN={STOCK_KEY_PAIR}",
+            "fingerprint_sha256": "c9:50",
+            "fingerprint_sha1": "94:80",
+            "private_key_available": True,
+            "managed": None,
+        }
         for scope in STOCK_SCOPES:
             self.add_mapping(scope)
 
@@ -138,11 +178,20 @@ class AuthentikState:
     def add_application(self, slug: str, provider: int | None, **fields: Any) -> str:
         pk = str(uuid.uuid4())
         self.applications[slug] = {
-            "pk": pk, "name": "Harbor", "slug": slug, "provider": provider, "group": "",
-            "meta_icon": None, "meta_launch_url": "", "meta_description": "",
-            "meta_publisher": "", "open_in_new_tab": False, "policy_engine_mode": "any",
-            "backchannel_providers": [], **fields,
-        }  # fmt: skip
+            "pk": pk,
+            "name": "Harbor",
+            "slug": slug,
+            "provider": provider,
+            "group": "",
+            "meta_icon": None,
+            "meta_launch_url": "",
+            "meta_description": "",
+            "meta_publisher": "",
+            "open_in_new_tab": False,
+            "policy_engine_mode": "any",
+            "backchannel_providers": [],
+            **fields,
+        }
         if provider is not None:
             self.providers[provider]["assigned_application_slug"] = slug
         return pk
@@ -150,16 +199,30 @@ class AuthentikState:
     def add_group(self, name: str) -> str:
         pk = str(uuid.uuid4())
         # core/models.py Group.num_pk: the first five digits of the UUID as an integer
-        self.groups[pk] = {"pk": pk, "num_pk": int(str(uuid.UUID(pk).int)[:5]), "name": name,
-                           "is_superuser": False, "attributes": {}}  # fmt: skip
+        self.groups[pk] = {
+            "pk": pk,
+            "num_pk": int(str(uuid.UUID(pk).int)[:5]),
+            "name": name,
+            "is_superuser": False,
+            "attributes": {},
+        }
         return pk
 
     def bind_group(self, target: str, group: str, order: int = 0) -> str:
         pk = str(uuid.uuid4())
         self.bindings.append(
-            {"pk": pk, "policy": None, "group": group, "user": None, "target": target,
-             "negate": False, "enabled": True, "order": order, "timeout": 30,
-             "failure_result": False}  # fmt: skip
+            {
+                "pk": pk,
+                "policy": None,
+                "group": group,
+                "user": None,
+                "target": target,
+                "negate": False,
+                "enabled": True,
+                "order": order,
+                "timeout": 30,
+                "failure_result": False,
+            }
         )
         return pk
 
@@ -184,14 +247,24 @@ class AuthentikState:
         # `listConsistentMerge`)
         order = list(self.mappings)
         mappings = sorted(provider["property_mappings"], key=order.index)
-        return {**provider, "property_mappings": mappings, "authentication_flow": None,
-                "encryption_key": None, "logout_uri": "", "logout_method": "backchannel",
-                "refresh_token_threshold": "seconds=0"}  # fmt: skip
+        return {
+            **provider,
+            "property_mappings": mappings,
+            "authentication_flow": None,
+            "encryption_key": None,
+            "logout_uri": "",
+            "logout_method": "backchannel",
+            "refresh_token_threshold": "seconds=0",
+        }
 
     def application_view(self, app: dict[str, Any]) -> dict[str, Any]:
         launch = app["meta_launch_url"]
-        return {**app, "launch_url": launch or None, "meta_icon_url": None,
-                "backchannel_providers_obj": []}  # fmt: skip
+        return {
+            **app,
+            "launch_url": launch or None,
+            "meta_icon_url": None,
+            "backchannel_providers_obj": [],
+        }
 
     def binding_view(self, binding: dict[str, Any]) -> dict[str, Any]:
         group = self.groups.get(binding["group"] or "")
@@ -201,8 +274,15 @@ class AuthentikState:
 def _paginated(results: list[dict[str, Any]]) -> dict[str, Any]:
     """authentik's list shape (schema.yml ``Pagination``, ``Paginated...List``)."""
     count = len(results)
-    pagination = {"next": 0, "previous": 0, "count": count, "current": 1, "total_pages": 1,
-                  "start_index": 1 if count else 0, "end_index": count}  # fmt: skip
+    pagination = {
+        "next": 0,
+        "previous": 0,
+        "count": count,
+        "current": 1,
+        "total_pages": 1,
+        "start_index": 1 if count else 0,
+        "end_index": count,
+    }
     return {"pagination": pagination, "results": results, "autocomplete": {}}
 
 
@@ -248,35 +328,53 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                     return
             self.send_json(404, {"detail": "Not found."})
 
-
         def discovery(self, slug: str) -> None:
             # authentik/providers/oauth2/views/provider.py ProviderInfoView (anonymous)
             if slug not in state.applications:
                 self.send_json(404, _not_found("Application"))
                 return
             issuer = f"{state.base}/application/o/{slug}/"
-            self.send_json(200, {
-                "issuer": issuer,
-                "authorization_endpoint": f"{state.base}/application/o/authorize/",
-                "token_endpoint": f"{state.base}/application/o/token/",
-                "jwks_uri": f"{issuer}jwks/",
-            })  # fmt: skip
+            self.send_json(
+                200,
+                {
+                    "issuer": issuer,
+                    "authorization_endpoint": f"{state.base}/application/o/authorize/",
+                    "token_endpoint": f"{state.base}/application/o/token/",
+                    "jwks_uri": f"{issuer}jwks/",
+                },
+            )
 
         def root_config(self, rest: str, query: dict[str, list[str]], body: Any) -> None:
             # schema.yml root_config_retrieve (Config); error reporting off
-            self.send_json(200, {"error_reporting": {"enabled": False, "environment": "customer",
-                                                     "send_pii": False,
-                                                     "traces_sample_rate": 0.1},
-                                 "capabilities": ["can_impersonate"], "cache_timeout": 300,
-                                 "cache_timeout_flows": 300,
-                                 "cache_timeout_policies": 300})  # fmt: skip
+            self.send_json(
+                200,
+                {
+                    "error_reporting": {
+                        "enabled": False,
+                        "environment": "customer",
+                        "send_pii": False,
+                        "traces_sample_rate": 0.1,
+                    },
+                    "capabilities": ["can_impersonate"],
+                    "cache_timeout": 300,
+                    "cache_timeout_flows": 300,
+                    "cache_timeout_policies": 300,
+                },
+            )
 
         def admin_version(self, rest: str, query: dict[str, list[str]], body: Any) -> None:
             # schema.yml admin_version_retrieve
-            self.send_json(200, {"version_current": state.version,
-                                 "version_latest": state.version, "version_latest_valid": True,
-                                 "build_hash": "", "outdated": False,
-                                 "outpost_outdated": False})  # fmt: skip
+            self.send_json(
+                200,
+                {
+                    "version_current": state.version,
+                    "version_latest": state.version,
+                    "version_latest_valid": True,
+                    "build_hash": "",
+                    "outdated": False,
+                    "outpost_outdated": False,
+                },
+            )
 
         def flows(self, rest: str, query: dict[str, list[str]], body: Any) -> None:
             # flows_instances_list ?slug= (exact)
@@ -310,12 +408,20 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                 known = {m["managed"] for m in state.mappings.values() if m["managed"]}
                 for wanted in query.get("managed", []):
                     if wanted not in known:
-                        self.send_json(400, {"managed": [
-                            f"Select a valid choice. {wanted} is not one of the available "
-                            "choices."]})  # fmt: skip
+                        self.send_json(
+                            400,
+                            {
+                                "managed": [
+                                    f"Select a valid choice. {wanted} is not one of the available "
+                                    "choices."
+                                ]
+                            },
+                        )
                         return
                 managed = set(query.get("managed", []))
-                found = [m for m in state.mappings.values() if not managed or m["managed"] in managed]
+                found = [
+                    m for m in state.mappings.values() if not managed or m["managed"] in managed
+                ]
                 self.send_json(200, _paginated(sorted(found, key=lambda m: m["name"])))
                 return
             mapping = state.mappings.get(rest)
@@ -341,10 +447,14 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                 self.send_json(400, missing)
                 return
             pk = str(uuid.uuid4())
-            state.mappings[pk] = {"pk": pk, "managed": None, "name": body["name"],
-                                  "scope_name": body["scope_name"],
-                                  "expression": body["expression"],
-                                  "description": body.get("description", "")}  # fmt: skip
+            state.mappings[pk] = {
+                "pk": pk,
+                "managed": None,
+                "name": body["name"],
+                "scope_name": body["scope_name"],
+                "expression": body["expression"],
+                "description": body.get("description", ""),
+            }
             self.send_json(201, state.mappings[pk])
 
         def providers(self, rest: str, query: dict[str, list[str]], body: Any) -> None:
@@ -354,9 +464,16 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                     return
                 # providers_oauth2_list ?client_id=
                 wanted = query.get("client_id", [None])[0]
-                self.send_json(200, _paginated([state.provider_view(p)
-                                                for p in state.providers.values()
-                                                if wanted in (None, p["client_id"])]))  # fmt: skip
+                self.send_json(
+                    200,
+                    _paginated(
+                        [
+                            state.provider_view(p)
+                            for p in state.providers.values()
+                            if wanted in (None, p["client_id"])
+                        ]
+                    ),
+                )
                 return
             provider = state.providers.get(int(rest)) if rest.isdigit() else None
             if provider is None:
@@ -385,15 +502,17 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                     errors[key] = [f'Invalid pk "{body[key]}" - object does not exist.']
             for uri in body.get("redirect_uris") or []:
                 if uri.get("matching_mode") not in ("strict", "regex"):
-                    errors["redirect_uris"] = [f"\"{uri.get('matching_mode')}\" is not a valid "
-                                               "choice."]  # fmt: skip
+                    errors["redirect_uris"] = [
+                        f'"{uri.get("matching_mode")}" is not a valid choice.'
+                    ]
             if errors:
                 self.send_json(400, errors)
                 return
             fields = {k: body[k] for k in PROVIDER_FIELDS if k in body and k != "client_id"}
             if provider is None:
-                pk = state.add_provider(body["client_id"],
-                                        client_secret=body.get("client_secret"), **fields)  # fmt: skip
+                pk = state.add_provider(
+                    body["client_id"], client_secret=body.get("client_secret"), **fields
+                )
                 self.send_json(201, state.provider_view(state.providers[pk]))
                 return
             provider.update(fields, client_id=body.get("client_id", provider["client_id"]))
@@ -408,8 +527,12 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                 else:
                     # core_applications_list: only what the requester may open, unless
                     # superuser_full_list=true (seen on a real 2026.2.2)
-                    self.send_json(200, _paginated([state.application_view(a)
-                                                    for a in state.applications.values()]))  # fmt: skip
+                    self.send_json(
+                        200,
+                        _paginated(
+                            [state.application_view(a) for a in state.applications.values()]
+                        ),
+                    )
                 return
             slug, _, action = rest.partition("/")
             app = state.applications.get(slug)
@@ -444,8 +567,9 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                 errors["slug"] = ["application with this slug already exists."]
             if body.get("provider") is not None:
                 if body["provider"] not in state.providers:
-                    errors["provider"] = [f'Invalid pk "{body["provider"]}" - object does not '
-                                          "exist."]  # fmt: skip
+                    errors["provider"] = [
+                        f'Invalid pk "{body["provider"]}" - object does not exist.'
+                    ]
                 elif any(a["provider"] == body["provider"] for a in others):
                     errors["provider"] = ["application with this provider already exists."]
             if errors:
@@ -474,8 +598,16 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                     return
                 # policies_bindings_list ?target=
                 target = query.get("target", [None])[0]
-                self.send_json(200, _paginated([state.binding_view(b) for b in state.bindings
-                                                if target in (None, b["target"])]))  # fmt: skip
+                self.send_json(
+                    200,
+                    _paginated(
+                        [
+                            state.binding_view(b)
+                            for b in state.bindings
+                            if target in (None, b["target"])
+                        ]
+                    ),
+                )
                 return
             binding = next((b for b in state.bindings if b["pk"] == rest), None)
             if binding is None:

@@ -16,13 +16,26 @@ from typing import Any
 from .http import JsonHandler, Log
 
 CONFIG_KEYS = {
-    "auth_mode": "db_auth", "primary_auth_mode": False, "oidc_name": "", "oidc_endpoint": "",
-    "oidc_client_id": "", "oidc_groups_claim": "", "oidc_admin_group": "",
-    "oidc_group_filter": "", "oidc_scope": "", "oidc_user_claim": "",
-    "oidc_verify_cert": True, "oidc_auto_onboard": False, "oidc_extra_redirect_parms": "{}",
-    "oidc_logout": False, "self_registration": False, "ldap_url": "", "ldap_scope": 2,
-    "ldap_group_search_scope": 2, "ldap_verify_cert": True,
-}  # fmt: skip
+    "auth_mode": "db_auth",
+    "primary_auth_mode": False,
+    "oidc_name": "",
+    "oidc_endpoint": "",
+    "oidc_client_id": "",
+    "oidc_groups_claim": "",
+    "oidc_admin_group": "",
+    "oidc_group_filter": "",
+    "oidc_scope": "",
+    "oidc_user_claim": "",
+    "oidc_verify_cert": True,
+    "oidc_auto_onboard": False,
+    "oidc_extra_redirect_parms": "{}",
+    "oidc_logout": False,
+    "self_registration": False,
+    "ldap_url": "",
+    "ldap_scope": 2,
+    "ldap_group_search_scope": 2,
+    "ldap_verify_cert": True,
+}
 """swagger.yaml ``ConfigurationsResponse``: what GET shows, with a fresh Harbor's values
 (src/lib/config/metadata/metadatalist.go). ``oidc_client_secret`` is never shown."""
 WRITABLE = frozenset({*CONFIG_KEYS, "oidc_client_secret"}) - {"oidc_extra_redirect_parms"}
@@ -78,8 +91,15 @@ class HarborState:
         member = self.next_member
         self.next_member += 1
         self.members.setdefault(number, []).append(
-            {"id": member, "project_id": number, "entity_name": group, "entity_type": "g",
-             "entity_id": entity, "role_id": role_id, "role_name": ROLES.get(role_id, "")}  # fmt: skip
+            {
+                "id": member,
+                "project_id": number,
+                "entity_name": group,
+                "entity_type": "g",
+                "entity_id": entity,
+                "role_id": role_id,
+                "role_name": ROLES.get(role_id, ""),
+            }
         )
         return f"/projects/{number}/members/{member}"
 
@@ -104,21 +124,32 @@ class HarborState:
                 f"failed to create user record: user {username} or email {mail} already exists",
             )
         self.users.append(username)
-        self.oidc_meta[username] = {"subiss": subiss, "email": mail,
-                                    "secret": secrets.token_urlsafe(24)}  # fmt: skip
+        self.oidc_meta[username] = {
+            "subiss": subiss,
+            "email": mail,
+            "secret": secrets.token_urlsafe(24),
+        }
         return 200, {"username": username}
 
     def user_json(self, user_id: int, *, meta: bool) -> dict[str, Any]:
         name = self.users[user_id - 1]
-        user: dict[str, Any] = {"user_id": user_id, "username": name,
-                                "sysadmin_flag": user_id == 1, "admin_role_in_auth": False,
-                                "email": self.oidc_meta.get(name, {}).get("email", "")}  # fmt: skip
+        user: dict[str, Any] = {
+            "user_id": user_id,
+            "username": name,
+            "sysadmin_flag": user_id == 1,
+            "admin_role_in_auth": False,
+            "email": self.oidc_meta.get(name, {}).get("email", ""),
+        }
         found = self.oidc_meta.get(name)
         # handler/model/user.go `ToUserResp`: oidc_user_meta only in oidc_auth, for id > 1;
         # its secret is the user's CLI secret, in plain text
         if meta and found and self.config.get("auth_mode") == "oidc_auth" and user_id > 1:
-            user["oidc_user_meta"] = {"id": user_id, "user_id": user_id,
-                                      "subiss": found["subiss"], "secret": found["secret"]}  # fmt: skip
+            user["oidc_user_meta"] = {
+                "id": user_id,
+                "user_id": user_id,
+                "subiss": found["subiss"],
+                "secret": found["secret"],
+            }
         return user
 
 
@@ -160,7 +191,6 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
             else:
                 self.send_json(404, harbor_error("NOT_FOUND", "not found"))
 
-
         def configurations(self, body: Any) -> None:
             if self.command == "GET":  # swagger: getConfigurations
                 values = {**CONFIG_KEYS, **state.config}
@@ -171,16 +201,30 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
             mode = body.get("auth_mode")
             current = state.config.get("auth_mode", "db_auth")
             if mode is not None and mode != current and len(state.users) > 1:
-                self.send_json(400, harbor_error(
-                    "BAD_REQUEST",
-                    "the auth mode cannot be modified as new users have been inserted into "
-                    "database"))  # fmt: skip
+                self.send_json(
+                    400,
+                    harbor_error(
+                        "BAD_REQUEST",
+                        "the auth mode cannot be modified as new users have been inserted into "
+                        "database",
+                    ),
+                )
                 return
-            if mode is not None and mode not in ("db_auth", "ldap_auth", "uaa_auth",
-                                                  "http_auth", "oidc_auth"):  # fmt: skip
-                self.send_json(400, harbor_error(
-                    "BAD_REQUEST", "bad request: item name auth_mode: invalid auth_mode, shoud "
-                    "be one of db_auth, ldap_auth, uaa_auth, http_auth, oidc_auth"))  # fmt: skip
+            if mode is not None and mode not in (
+                "db_auth",
+                "ldap_auth",
+                "uaa_auth",
+                "http_auth",
+                "oidc_auth",
+            ):
+                self.send_json(
+                    400,
+                    harbor_error(
+                        "BAD_REQUEST",
+                        "bad request: item name auth_mode: invalid auth_mode, shoud "
+                        "be one of db_auth, ldap_auth, uaa_auth, http_auth, oidc_auth",
+                    ),
+                )
                 return
             for key, value in body.items():
                 if key == "oidc_client_secret":
@@ -194,11 +238,19 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
             found = sorted((p, n) for p, n in state.projects.items() if name.lower() in p.lower())
             self.send_json(
                 200,
-                [{"project_id": n, "name": p, "owner_id": 1, "owner_name": "admin",
-                  "metadata": {"public": "true" if p == "library" else "false"}, "repo_count": 0}
-                 for p, n in found[:10]],
+                [
+                    {
+                        "project_id": n,
+                        "name": p,
+                        "owner_id": 1,
+                        "owner_name": "admin",
+                        "metadata": {"public": "true" if p == "library" else "false"},
+                        "repo_count": 0,
+                    }
+                    for p, n in found[:10]
+                ],
                 {"X-Total-Count": str(len(found))},
-            )  # fmt: skip
+            )
 
         def members(self, api: str, body: Any) -> None:
             # handler/member.go; a numeric {project_name_or_id} is an id
@@ -219,9 +271,14 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
             member = next((m for m in entries if str(m["id"]) == parts[4]), None)
             if self.command == "GET":
                 if member is None:
-                    self.send_json(404, harbor_error(
-                        "NOT_FOUND", f"the project member is not found, project id {number}, "
-                        f"member id {parts[4]}"))  # fmt: skip
+                    self.send_json(
+                        404,
+                        harbor_error(
+                            "NOT_FOUND",
+                            f"the project member is not found, project id {number}, "
+                            f"member id {parts[4]}",
+                        ),
+                    )
                 else:
                     self.send_json(200, member)
             elif self.command == "PUT":  # an UPDATE of role_id, whether or not it exists
@@ -236,7 +293,7 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
         def create_member(self, number: int, project: str, body: dict[str, Any]) -> None:
             # src/controller/member/controller.go `Create`
             group = body.get("member_group") or {}
-            name, kind = group.get("group_name"), group.get("group_type")
+            name, kind = str(group.get("group_name") or ""), int(group.get("group_type") or 0)
             if not name:
                 self.send_json(500, harbor_error("UNKNOWN", "internal server error"))
                 return
@@ -246,22 +303,33 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
                 # (src/core/auth/authenticator.go); oidc_auth's SearchGroup onboards any
                 # name, as type OIDC whatever type was sent (src/core/auth/oidc/oidc.go)
                 if state.config.get("auth_mode") != "oidc_auth":
-                    self.send_json(404, harbor_error("NOT_FOUND", f"{name} not found: not supported"))
+                    self.send_json(
+                        404, harbor_error("NOT_FOUND", f"{name} not found: not supported")
+                    )
                     return
                 state.onboard_group(name)
-            entity = state.groups.get((name, kind), state.groups.get((name, OIDC_GROUP)))
-            if any(m["entity_id"] == entity and m["entity_type"] == "g"
-                   for m in state.members.get(number, [])):  # fmt: skip
-                self.send_json(409, harbor_error(
-                    "CONFLICT", "The project member specified already exist"))  # fmt: skip
+            entity = state.groups.get((name, kind)) or state.groups.get((name, OIDC_GROUP))
+            if any(
+                m["entity_id"] == entity and m["entity_type"] == "g"
+                for m in state.members.get(number, [])
+            ):
+                self.send_json(
+                    409, harbor_error("CONFLICT", "The project member specified already exist")
+                )
                 return
             if body.get("role_id") not in ROLES:
-                self.send_json(400, harbor_error(
-                    "BAD_REQUEST", "Failed to update project member, role is not in 1,2,3"))  # fmt: skip
+                self.send_json(
+                    400,
+                    harbor_error(
+                        "BAD_REQUEST", "Failed to update project member, role is not in 1,2,3"
+                    ),
+                )
                 return
             location = state.add_member(number, name, body["role_id"])
             member = location.rsplit("/", 1)[-1]
-            self.send_json(201, None, {"Location": f"/api/v2.0/projects/{project}/members/{member}"})
+            self.send_json(
+                201, None, {"Location": f"/api/v2.0/projects/{project}/members/{member}"}
+            )
 
         def list_users(self, query: dict[str, list[str]]) -> None:
             # handler/user.go ListUsers: the default admin (id 1) is never listed

@@ -11,8 +11,12 @@ from tests.stand_ins.pair import api_stand_ins, seed
 def post(base: str, path: str, token: str) -> http.client.HTTPResponse:
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
-    conn.request("POST", path, body=b'{"url": "https://x/i.png"}',
-                 headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    conn.request(
+        "POST",
+        path,
+        body=b'{"url": "https://x/i.png"}',
+        headers={"Authorization": f"Bearer {token}"},
+    )
     return conn.getresponse()
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import ROOT
-
 from tests.stand_ins.pair import Pair, api_stand_ins
+from tests.support import ROOT
 
 TOKEN = "tok-CANARY-7f3a9c"
 PASSWORD = "pw-CANARY-41d2e8"

@@ -18,8 +18,9 @@ What the bridge does, as modelled:
 
 from __future__ import annotations
 
+import contextlib
 import json
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote_plus, urlencode, urlsplit
 
 from pulumi.runtime.proto import provider_pb2
@@ -45,8 +46,12 @@ class Api:
         parts = urlsplit(url)
         self.client = Client(
             f"{parts.scheme}://{parts.netloc}/api/v3",
-            {"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT,
-             "Accept": "application/json", "Content-Type": "application/json"},  # fmt: skip
+            {
+                "Authorization": f"Bearer {token}",
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+            },
         )
 
     def call(self, method: str, path: str, body: Any = None, query: str = "") -> Any:
@@ -76,62 +81,34 @@ def merge(old: list[Any], new: list[Any]) -> list[Any]:
     return [x for x in old if x in new] + [x for x in new if x not in old]
 
 
-def _present(state: Props) -> Props:
-    """Outputs leave out null attributes (`convert.DecodePropertyMap`)."""
-    return {k: v for k, v in state.items() if v is not None}
+class ApiResource:
+    """A resource whose Create, Read, Update and Delete are the API's POST, GET, PUT and
+    DELETE under one path, as every resource of this provider does: each write is read
+    back, a 404 on Read is "gone" (`httpToDiag`), a 404 on Delete is done."""
 
-
-class OAuth2Provider:
-    """resource_provider_oauth2.go"""
-
-    fields = {
-        "name": Field(), "authenticationFlow": Field(), "authorizationFlow": Field(),
-        "invalidationFlow": Field(), "propertyMappings": Field(),
-        "clientType": Field(default="confidential"), "clientId": Field(),
-        "clientSecret": Field(computed=True, sensitive=True),
-        "accessCodeValidity": Field(default="minutes=1"),
-        "accessTokenValidity": Field(default="minutes=10"),
-        "refreshTokenValidity": Field(default="days=30"),
-        "includeClaimsInIdToken": Field(default=True), "signingKey": Field(),
-        "encryptionKey": Field(), "allowedRedirectUris": Field(),
-        "backchannelLogoutUri": Field(), "subMode": Field(default="hashed_user_id"),
-        "issuerMode": Field(default="per_provider"), "jwtFederationSources": Field(),
-        "jwtFederationProviders": Field(),
-    }  # fmt: skip
+    path: ClassVar[str]
+    fields: ClassVar[dict[str, Field]]
 
     def __init__(self, api: Api) -> None:
         self.api = api
 
     def body(self, plan: Props) -> Props:
-        """`resourceProviderOAuth2SchemaToProvider`: defaults and lists always, the
-        optional strings only when set."""
-        body = {
-            "name": plan.get("name"), "authorization_flow": plan.get("authorizationFlow"),
-            "invalidation_flow": plan.get("invalidationFlow"),
-            "access_code_validity": plan["accessCodeValidity"],
-            "access_token_validity": plan["accessTokenValidity"],
-            "refresh_token_validity": plan["refreshTokenValidity"],
-            "include_claims_in_id_token": plan["includeClaimsInIdToken"],
-            "client_id": plan.get("clientId"), "issuer_mode": plan["issuerMode"],
-            "sub_mode": plan["subMode"], "client_type": plan["clientType"],
-            "property_mappings": list(plan.get("propertyMappings") or []),
-            "jwt_federation_sources": list(plan.get("jwtFederationSources") or []),
-            "redirect_uris": [{"matching_mode": u.get("matching_mode"), "url": u.get("url")}
-                              for u in plan.get("allowedRedirectUris") or []],
-            "jwt_federation_providers": [int(p) for p in plan.get("jwtFederationProviders") or []],
-        }  # fmt: skip
-        for key, api in (("authenticationFlow", "authentication_flow"),
-                         ("clientSecret", "client_secret"),
-                         ("backchannelLogoutUri", "backchannel_logout_uri"),
-                         ("signingKey", "signing_key"), ("encryptionKey", "encryption_key")):  # fmt: skip
-            if plan.get(key):
-                body[api] = plan[key]
-        return body
+        raise NotImplementedError
+
+    def state(self, found: Props, prior: Props) -> Props:
+        """The attributes the provider's Read sets from the API's answer."""
+        raise NotImplementedError
+
+    def id_of(self, written: Props) -> str:
+        return str(written["pk"])
+
+    def after_write(self, written: Props, plan: Props) -> None:
+        """What the provider does after a successful POST or PUT."""
 
     def create(self, plan: Props) -> tuple[str, Props]:
-        # `resourceProviderOAuth2Create`: POST, SetId(pk), Read
-        made = self.api.call("POST", "/providers/oauth2/", self.body(plan))
-        id_ = str(made["pk"])
+        made = self.api.call("POST", self.path, self.body(plan))
+        self.after_write(made, plan)
+        id_ = self.id_of(made)
         return id_, self._read(id_, plan)
 
     def read(self, id_: str, state: Props) -> Props | None:
@@ -140,217 +117,258 @@ class OAuth2Provider:
         except Gone:
             return None
 
-    def _read(self, id_: str, state: Props) -> Props:
-        # `resourceProviderOAuth2Read`
-        found = self.api.call("GET", f"/providers/oauth2/{id_}/")
-        uris = [{"matching_mode": u["matching_mode"], "url": u["url"]} for u in found["redirect_uris"]]
+    def _read(self, id_: str, prior: Props) -> Props:
+        found = self.api.call("GET", f"{self.path}{id_}/")
+        read = {**prior, "id": self.id_of(found), **self.state(found, prior)}
+        return {k: v for k, v in read.items() if v is not None}  # no nulls in outputs
+
+    def update(self, id_: str, state: Props, plan: Props) -> Props:
+        written = self.api.call("PUT", f"{self.path}{id_}/", self.body(plan))
+        self.after_write(written, plan)
+        return self._read(self.id_of(written), plan)
+
+    def delete(self, id_: str, state: Props) -> None:
+        with contextlib.suppress(Gone):
+            self.api.call("DELETE", f"{self.path}{id_}/")
+
+
+class OAuth2Provider(ApiResource):
+    """resource_provider_oauth2.go: the id is the integer pk; `client_secret` is Optional
+    and Computed, so the secret read back is sent again on every PUT."""
+
+    path = "/providers/oauth2/"
+    fields: ClassVar[dict[str, Field]] = {
+        "name": Field(),
+        "authenticationFlow": Field(),
+        "authorizationFlow": Field(),
+        "invalidationFlow": Field(),
+        "propertyMappings": Field(),
+        "clientType": Field(default="confidential"),
+        "clientId": Field(),
+        "clientSecret": Field(computed=True, sensitive=True),
+        "accessCodeValidity": Field(default="minutes=1"),
+        "accessTokenValidity": Field(default="minutes=10"),
+        "refreshTokenValidity": Field(default="days=30"),
+        "includeClaimsInIdToken": Field(default=True),
+        "signingKey": Field(),
+        "encryptionKey": Field(),
+        "allowedRedirectUris": Field(),
+        "backchannelLogoutUri": Field(),
+        "subMode": Field(default="hashed_user_id"),
+        "issuerMode": Field(default="per_provider"),
+        "jwtFederationSources": Field(),
+        "jwtFederationProviders": Field(),
+    }
+    _OPTIONAL = (
+        ("authenticationFlow", "authentication_flow"),
+        ("clientSecret", "client_secret"),
+        ("backchannelLogoutUri", "backchannel_logout_uri"),
+        ("signingKey", "signing_key"),
+        ("encryptionKey", "encryption_key"),
+    )
+
+    def body(self, plan: Props) -> Props:
+        """`resourceProviderOAuth2SchemaToProvider`: defaults and lists always, the
+        optional strings only when set."""
+        body = {
+            "name": plan.get("name"),
+            "authorization_flow": plan.get("authorizationFlow"),
+            "invalidation_flow": plan.get("invalidationFlow"),
+            "access_code_validity": plan["accessCodeValidity"],
+            "access_token_validity": plan["accessTokenValidity"],
+            "refresh_token_validity": plan["refreshTokenValidity"],
+            "include_claims_in_id_token": plan["includeClaimsInIdToken"],
+            "client_id": plan.get("clientId"),
+            "issuer_mode": plan["issuerMode"],
+            "sub_mode": plan["subMode"],
+            "client_type": plan["clientType"],
+            "property_mappings": list(plan.get("propertyMappings") or []),
+            "jwt_federation_sources": list(plan.get("jwtFederationSources") or []),
+            "redirect_uris": [
+                {"matching_mode": u.get("matching_mode"), "url": u.get("url")}
+                for u in plan.get("allowedRedirectUris") or []
+            ],
+            "jwt_federation_providers": [int(p) for p in plan.get("jwtFederationProviders") or []],
+        }
+        body.update({api: plan[key] for key, api in self._OPTIONAL if plan.get(key)})
+        return body
+
+    def state(self, found: Props, prior: Props) -> Props:
+        # `resourceProviderOAuth2Read`: lists merged in the prior order
+        uris = [
+            {"matching_mode": u["matching_mode"], "url": u["url"]} for u in found["redirect_uris"]
+        ]
         read = {
-            **state, "id": id_, "name": found["name"],
+            "name": found["name"],
             "authenticationFlow": found.get("authentication_flow"),
             "authorizationFlow": found["authorization_flow"],
-            "invalidationFlow": found["invalidation_flow"], "clientId": found["client_id"],
-            "clientSecret": found.get("client_secret"), "clientType": found["client_type"],
+            "invalidationFlow": found["invalidation_flow"],
+            "clientId": found["client_id"],
+            "clientSecret": found.get("client_secret"),
+            "clientType": found["client_type"],
             "includeClaimsInIdToken": found["include_claims_in_id_token"],
             "issuerMode": found["issuer_mode"],
             "backchannelLogoutUri": found.get("backchannel_logout_uri"),
-            "propertyMappings": merge(state.get("propertyMappings") or [], found["property_mappings"]),
-            "allowedRedirectUris": merge(state.get("allowedRedirectUris") or [], uris),
-            "subMode": found["sub_mode"], "accessCodeValidity": found["access_code_validity"],
+            "allowedRedirectUris": merge(prior.get("allowedRedirectUris") or [], uris),
+            "subMode": found["sub_mode"],
+            "accessCodeValidity": found["access_code_validity"],
             "accessTokenValidity": found["access_token_validity"],
             "refreshTokenValidity": found["refresh_token_validity"],
-            "jwtFederationSources": merge(state.get("jwtFederationSources") or [],
-                                          found["jwt_federation_sources"]),
-            "jwtFederationProviders": merge(state.get("jwtFederationProviders") or [],
-                                            found["jwt_federation_providers"]),
-        }  # fmt: skip
+        }
+        for key, api in (
+            ("propertyMappings", "property_mappings"),
+            ("jwtFederationSources", "jwt_federation_sources"),
+            ("jwtFederationProviders", "jwt_federation_providers"),
+        ):
+            read[key] = merge(prior.get(key) or [], found[api])
         for key, api in (("signingKey", "signing_key"), ("encryptionKey", "encryption_key")):
             if api in found:  # set only when the key is in the answer (`IsSet`)
                 read[key] = found[api]
-        return _present(read)
-
-    def update(self, id_: str, state: Props, plan: Props) -> Props:
-        # `resourceProviderOAuth2Update`: PUT the whole object (the secret read back
-        # included, as client_secret is Computed), Read
-        self.api.call("PUT", f"/providers/oauth2/{id_}/", self.body(plan))
-        return self._read(id_, plan)
-
-    def delete(self, id_: str, state: Props) -> None:
-        try:
-            self.api.call("DELETE", f"/providers/oauth2/{id_}/")
-        except Gone:
-            pass
+        return read
 
 
-class Application:
-    """resource_application.go"""
+class Application(ApiResource):
+    """resource_application.go: the id is the slug; a PUT goes to the old slug, and the
+    icon and the id then follow the new one."""
 
-    fields = {
-        "name": Field(), "group": Field(), "uuid": Field(computed=True), "slug": Field(),
-        "protocolProvider": Field(), "backchannelProviders": Field(), "metaLaunchUrl": Field(),
-        "metaIcon": Field(), "metaDescription": Field(), "metaPublisher": Field(),
-        "policyEngineMode": Field(default="any"), "openInNewTab": Field(default=False),
-    }  # fmt: skip
+    path = "/core/applications/"
+    fields: ClassVar[dict[str, Field]] = {
+        "name": Field(),
+        "group": Field(),
+        "uuid": Field(computed=True),
+        "slug": Field(),
+        "protocolProvider": Field(),
+        "backchannelProviders": Field(),
+        "metaLaunchUrl": Field(),
+        "metaIcon": Field(),
+        "metaDescription": Field(),
+        "metaPublisher": Field(),
+        "policyEngineMode": Field(default="any"),
+        "openInNewTab": Field(default=False),
+    }
 
-    def __init__(self, api: Api) -> None:
-        self.api = api
+    def id_of(self, written: Props) -> str:
+        return str(written["slug"])
 
-    @staticmethod
-    def body(plan: Props) -> Props:
+    def body(self, plan: Props) -> Props:
         """`resourceApplicationSchemaToModel`: the text fields always, as "" when unset;
         `provider` null when unset; never `meta_icon`."""
         provider = plan.get("protocolProvider")
+        texts = (
+            ("group", "group"),
+            ("meta_launch_url", "metaLaunchUrl"),
+            ("meta_description", "metaDescription"),
+            ("meta_publisher", "metaPublisher"),
+        )
         return {
-            "name": plan.get("name"), "slug": plan.get("slug"),
-            "open_in_new_tab": plan["openInNewTab"], "policy_engine_mode": plan["policyEngineMode"],
+            "name": plan.get("name"),
+            "slug": plan.get("slug"),
+            "open_in_new_tab": plan["openInNewTab"],
+            "policy_engine_mode": plan["policyEngineMode"],
             "provider": int(provider) if provider else None,
             "backchannel_providers": [int(p) for p in plan.get("backchannelProviders") or []],
-            "group": plan.get("group") or "", "meta_launch_url": plan.get("metaLaunchUrl") or "",
-            "meta_description": plan.get("metaDescription") or "",
-            "meta_publisher": plan.get("metaPublisher") or "",
-        }  # fmt: skip
+            **{api: plan.get(key) or "" for api, key in texts},
+        }
 
-    def _icon(self, slug: str, plan: Props) -> None:
-        # after the write, only when set: POST .../set_icon_url/ (405 on authentik 2025.12+)
+    def after_write(self, written: Props, plan: Props) -> None:
+        # only when set: POST .../set_icon_url/ (gone in authentik 2025.12: 405)
         if plan.get("metaIcon"):
-            self.api.call("POST", f"/core/applications/{slug}/set_icon_url/", {"url": plan["metaIcon"]})
+            self.api.call(
+                "POST", f"{self.path}{written['slug']}/set_icon_url/", {"url": plan["metaIcon"]}
+            )
 
-    def create(self, plan: Props) -> tuple[str, Props]:
-        # `resourceApplicationCreate`: POST, SetId(slug), the icon, Read
-        made = self.api.call("POST", "/core/applications/", self.body(plan))
-        self._icon(made["slug"], plan)
-        return made["slug"], self._read(made["slug"], plan)
-
-    def read(self, id_: str, state: Props) -> Props | None:
-        try:
-            return self._read(id_, state)
-        except Gone:
-            return None
-
-    def _read(self, id_: str, state: Props) -> Props:
-        # `resourceApplicationRead`: GET by slug; the id becomes the slug read
-        found = self.api.call("GET", f"/core/applications/{id_}/")
+    def state(self, found: Props, prior: Props) -> Props:
+        # `resourceApplicationRead`
         read = {
-            **state, "id": found["slug"], "uuid": found["pk"], "name": found["name"],
-            "group": found.get("group"), "slug": found["slug"],
-            "openInNewTab": found["open_in_new_tab"], "protocolProvider": found["provider"] or 0,
-            "metaLaunchUrl": found["meta_launch_url"], "metaDescription": found["meta_description"],
-            "metaPublisher": found["meta_publisher"], "policyEngineMode": found["policy_engine_mode"],
+            "uuid": found["pk"],
+            "name": found["name"],
+            "group": found.get("group"),
+            "slug": found["slug"],
+            "openInNewTab": found["open_in_new_tab"],
+            "protocolProvider": found["provider"] or 0,
+            "metaLaunchUrl": found["meta_launch_url"],
+            "metaDescription": found["meta_description"],
+            "metaPublisher": found["meta_publisher"],
+            "policyEngineMode": found["policy_engine_mode"],
             "backchannelProviders": found["backchannel_providers"],
-        }  # fmt: skip
+        }
         if "meta_icon" in found:
             read["metaIcon"] = found["meta_icon"]
-        return _present(read)
-
-    def update(self, id_: str, state: Props, plan: Props) -> Props:
-        # `resourceApplicationUpdate`: PUT to the old slug, the icon and the id follow
-        # the new one, then Read
-        written = self.api.call("PUT", f"/core/applications/{id_}/", self.body(plan))
-        self._icon(written["slug"], plan)
-        return self._read(written["slug"], plan)
-
-    def delete(self, id_: str, state: Props) -> None:
-        try:
-            self.api.call("DELETE", f"/core/applications/{id_}/")
-        except Gone:
-            pass
+        return read
 
 
-class PolicyBinding:
-    """resource_policy_binding.go"""
+class PolicyBinding(ApiResource):
+    """resource_policy_binding.go: the id is the binding's UUID."""
 
-    fields = {
-        "target": Field(), "policy": Field(), "user": Field(), "group": Field(),
-        "order": Field(), "negate": Field(default=False), "enabled": Field(default=True),
-        "timeout": Field(default=30), "failureResult": Field(default=False),
-    }  # fmt: skip
+    path = "/policies/bindings/"
+    fields: ClassVar[dict[str, Field]] = {
+        "target": Field(),
+        "policy": Field(),
+        "user": Field(),
+        "group": Field(),
+        "order": Field(),
+        "negate": Field(default=False),
+        "enabled": Field(default=True),
+        "timeout": Field(default=30),
+        "failureResult": Field(default=False),
+    }
 
-    def __init__(self, api: Api) -> None:
-        self.api = api
-
-    @staticmethod
-    def body(plan: Props) -> Props:
+    def body(self, plan: Props) -> Props:
         # policy, user and group: the value when set, else JSON null
         user = plan.get("user")
         return {
-            "target": plan.get("target"), "order": int(plan.get("order") or 0),
-            "negate": plan["negate"], "enabled": plan["enabled"],
-            "timeout": int(plan["timeout"]), "failure_result": plan["failureResult"],
-            "policy": plan.get("policy") or None, "group": plan.get("group") or None,
+            "target": plan.get("target"),
+            "order": int(plan.get("order") or 0),
+            "negate": plan["negate"],
+            "enabled": plan["enabled"],
+            "timeout": int(plan["timeout"]),
+            "failure_result": plan["failureResult"],
+            "policy": plan.get("policy") or None,
+            "group": plan.get("group") or None,
             "user": int(user) if user else None,
-        }  # fmt: skip
+        }
 
-    def create(self, plan: Props) -> tuple[str, Props]:
-        made = self.api.call("POST", "/policies/bindings/", self.body(plan))
-        return made["pk"], self._read(made["pk"], plan)
-
-    def read(self, id_: str, state: Props) -> Props | None:
-        try:
-            return self._read(id_, state)
-        except Gone:
-            return None
-
-    def _read(self, id_: str, state: Props) -> Props:
-        found = self.api.call("GET", f"/policies/bindings/{id_}/")
-        read = {**state, "id": id_, "target": found["target"], "order": found["order"],
-                "negate": found["negate"], "enabled": found["enabled"],
-                "timeout": found["timeout"], "failureResult": found["failure_result"]}  # fmt: skip
-        for key in ("policy", "user", "group"):
-            if key in found:
-                read[key] = found[key]
-        return _present(read)
-
-    def update(self, id_: str, state: Props, plan: Props) -> Props:
-        self.api.call("PUT", f"/policies/bindings/{id_}/", self.body(plan))
-        return self._read(id_, plan)
-
-    def delete(self, id_: str, state: Props) -> None:
-        try:
-            self.api.call("DELETE", f"/policies/bindings/{id_}/")
-        except Gone:
-            pass
+    def state(self, found: Props, prior: Props) -> Props:
+        read = {
+            "target": found["target"],
+            "order": found["order"],
+            "negate": found["negate"],
+            "enabled": found["enabled"],
+            "timeout": found["timeout"],
+            "failureResult": found["failure_result"],
+        }
+        read.update({key: found[key] for key in ("policy", "user", "group") if key in found})
+        return read
 
 
-class ScopeMapping:
-    """resource_property_mapping_provider_scope.go"""
+class ScopeMapping(ApiResource):
+    """resource_property_mapping_provider_scope.go: the id is the mapping's UUID."""
 
-    fields = {"name": Field(), "scopeName": Field(), "description": Field(), "expression": Field()}
+    path = "/propertymappings/provider/scope/"
+    fields: ClassVar[dict[str, Field]] = {
+        "name": Field(),
+        "scopeName": Field(),
+        "description": Field(),
+        "expression": Field(),
+    }
 
-    def __init__(self, api: Api) -> None:
-        self.api = api
-
-    @staticmethod
-    def body(plan: Props) -> Props:
-        body = {"name": plan.get("name"), "scope_name": plan.get("scopeName"),
-                "expression": plan.get("expression")}  # fmt: skip
+    def body(self, plan: Props) -> Props:
+        body = {
+            "name": plan.get("name"),
+            "scope_name": plan.get("scopeName"),
+            "expression": plan.get("expression"),
+        }
         if plan.get("description"):
             body["description"] = plan["description"]
         return body
 
-    def create(self, plan: Props) -> tuple[str, Props]:
-        made = self.api.call("POST", "/propertymappings/provider/scope/", self.body(plan))
-        return made["pk"], self._read(made["pk"], plan)
-
-    def read(self, id_: str, state: Props) -> Props | None:
-        try:
-            return self._read(id_, state)
-        except Gone:
-            return None
-
-    def _read(self, id_: str, state: Props) -> Props:
-        found = self.api.call("GET", f"/propertymappings/provider/scope/{id_}/")
-        return _present({**state, "id": id_, "name": found["name"],
-                         "expression": found["expression"], "scopeName": found["scope_name"],
-                         "description": found.get("description") or None})  # fmt: skip
-
-    def update(self, id_: str, state: Props, plan: Props) -> Props:
-        self.api.call("PUT", f"/propertymappings/provider/scope/{id_}/", self.body(plan))
-        return self._read(id_, plan)
-
-    def delete(self, id_: str, state: Props) -> None:
-        try:
-            self.api.call("DELETE", f"/propertymappings/provider/scope/{id_}/")
-        except Gone:
-            pass
+    def state(self, found: Props, prior: Props) -> Props:
+        return {
+            "name": found["name"],
+            "expression": found["expression"],
+            "scopeName": found["scope_name"],
+            "description": found.get("description") or None,
+        }
 
 
 class AuthentikModel(ModelProvider):
@@ -371,10 +389,9 @@ class AuthentikModel(ModelProvider):
 
     def configure(self, config: Props) -> None:
         api = Api(str(config.get("url", "")), str(config.get("token", "")))
-        try:  # provider.go `providerConfigure`: asked once, any failure ignored
+        # provider.go `providerConfigure`: asked once, any failure ignored
+        with contextlib.suppress(ProviderError, Gone):
             api.call("GET", "/root/config/")
-        except (ProviderError, Gone):
-            pass
         self.api = api
         self.resources = {
             f"{_TOKEN}providerOauth2:ProviderOauth2": OAuth2Provider(api),
@@ -385,10 +402,11 @@ class AuthentikModel(ModelProvider):
         self.invokes = {
             f"{_TOKEN}getFlow:getFlow": self.get_flow,
             f"{_TOKEN}getCertificateKeyPair:getCertificateKeyPair": self.get_key_pair,
-            f"{_TOKEN}getPropertyMappingProviderScope:getPropertyMappingProviderScope":
-                self.get_scope_mappings,
+            f"{_TOKEN}getPropertyMappingProviderScope:getPropertyMappingProviderScope": (
+                self.get_scope_mappings
+            ),
             f"{_TOKEN}getGroup:getGroup": self.get_group,
-        }  # fmt: skip
+        }
 
     def _list(self, path: str, query: list[tuple[str, str]]) -> list[Props]:
         # the Go client sorts query keys (url.Values.Encode) and QueryEscapes values
@@ -413,22 +431,35 @@ class AuthentikModel(ModelProvider):
         if not found:
             raise diagnostic("No matching flows found")
         flow = found[0]
-        return {"id": flow["pk"], "slug": flow["slug"], "name": flow["name"],
-                "title": flow["title"], "designation": flow["designation"],
-                "authentication": flow.get("authentication")}  # fmt: skip
+        return {
+            "id": flow["pk"],
+            "slug": flow["slug"],
+            "name": flow["name"],
+            "title": flow["title"],
+            "designation": flow["designation"],
+            "authentication": flow.get("authentication"),
+        }
 
     def get_key_pair(self, args: Props) -> Props:
         # data_source_certificate_key_pair.go: the "groups" text is the provider's own
-        found = self._list("/crypto/certificatekeypairs/",
-                           [("include_details", "true"), ("name", args.get("name", ""))])  # fmt: skip
+        found = self._list(
+            "/crypto/certificatekeypairs/",
+            [("include_details", "true"), ("name", args.get("name", ""))],
+        )
         if not found:
             raise diagnostic("No matching groups found")
         if args.get("fetchCertificate", True) or args.get("fetchKey", True):
             raise ProviderError("model: fetching a key pair's certificate or key is not modelled")
         pair = found[0]
-        return {"id": pair["pk"], "name": pair["name"], "subject": pair["cert_subject"],
-                "fingerprint1": pair["fingerprint_sha1"], "fetchCertificate": False,
-                "fingerprint256": pair["fingerprint_sha256"], "fetchKey": False}  # fmt: skip
+        return {
+            "id": pair["pk"],
+            "name": pair["name"],
+            "subject": pair["cert_subject"],
+            "fingerprint1": pair["fingerprint_sha1"],
+            "fetchCertificate": False,
+            "fingerprint256": pair["fingerprint_sha256"],
+            "fetchKey": False,
+        }
 
     def get_scope_mappings(self, args: Props) -> Props:
         # data_source_property_mapping_provider_scope.go: one `managed=` per entry of
@@ -443,23 +474,38 @@ class AuthentikModel(ModelProvider):
         if managed:
             return {"id": "-1", "ids": [m["pk"] for m in found], "managedLists": managed}
         first = found[0]
-        return {"id": first["pk"], "ids": [m["pk"] for m in found], "name": first["name"],
-                "scopeName": first["scope_name"], "expression": first["expression"]}  # fmt: skip
+        return {
+            "id": first["pk"],
+            "ids": [m["pk"] for m in found],
+            "name": first["name"],
+            "scopeName": first["scope_name"],
+            "expression": first["expression"],
+        }
 
     def get_group(self, args: Props) -> Props:
         # data_source_group.go `dataSourceGroupReadByName`: exactly one, or an error
         include = args.get("includeUsers", True)
-        found = self._list("/core/groups/", [("include_users", "true" if include else "false"),
-                                             ("name", args.get("name", ""))])  # fmt: skip
+        found = self._list(
+            "/core/groups/",
+            [("include_users", "true" if include else "false"), ("name", args.get("name", ""))],
+        )
         if not found:
             raise diagnostic("No matching groups found")
         if len(found) > 1:
             raise diagnostic("Multiple groups found")
         group = found[0]
-        return {"id": group["pk"], "pk": group["pk"], "numPk": group["num_pk"],
-                "name": group["name"], "isSuperuser": group["is_superuser"], "parent": "",
-                "parentName": "", "attributes": json.dumps(group.get("attributes") or {}),
-                "includeUsers": include, "users": group.get("users", [])}  # fmt: skip
+        return {
+            "id": group["pk"],
+            "pk": group["pk"],
+            "numPk": group["num_pk"],
+            "name": group["name"],
+            "isSuperuser": group["is_superuser"],
+            "parent": "",
+            "parentName": "",
+            "attributes": json.dumps(group.get("attributes") or {}),
+            "includeUsers": include,
+            "users": group.get("users", []),
+        }
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ change is a replacement; an error is the SDK's diagnostics joined by go-multierr
 from __future__ import annotations
 
 import base64
-from typing import Any
+import contextlib
+from typing import Any, ClassVar
 
 from .http import Client, Unreachable
 from .provider import Field, ModelProvider, Props, ProviderError, serve
@@ -45,8 +46,11 @@ class Api:
         basic = base64.b64encode(f"{username}:{password}".encode()).decode()
         self.client = Client(
             url.strip("/") + "/api/v2.0",
-            {"Authorization": f"Basic {basic}", "Content-Type": "application/json",
-             "User-Agent": "Go-http-client/1.1"},  # fmt: skip
+            {
+                "Authorization": f"Basic {basic}",
+                "Content-Type": "application/json",
+                "User-Agent": "Go-http-client/1.1",
+            },
         )
 
     def send(self, method: str, path: str, body: Any, expected: int, query: str = "") -> Any:
@@ -70,20 +74,36 @@ class ConfigAuth:
     """provider/resource_config_auth.go; the body is models/config.go
     `ConfigBodyAuthPost` (client/config.go `GetConfigAuth`)."""
 
-    fields = {
-        "authMode": Field(), "primaryAuthMode": Field(default=False), "oidcName": Field(),
-        "oidcEndpoint": Field(), "oidcClientId": Field(),
-        "oidcClientSecret": Field(sensitive=True), "oidcGroupFilter": Field(),
-        "oidcGroupsClaim": Field(), "oidcAdminGroup": Field(), "oidcScope": Field(),
-        "oidcVerifyCert": Field(), "oidcAutoOnboard": Field(), "oidcUserClaim": Field(),
-        "ldapUrl": Field(), "ldapBaseDn": Field(), "ldapUid": Field(),
-        "ldapVerifyCert": Field(default=False), "ldapSearchDn": Field(),
-        "ldapSearchPassword": Field(sensitive=True), "ldapFilter": Field(),
-        "ldapGroupUid": Field(), "ldapScope": Field(default="subtree"),
-        "ldapGroupBaseDn": Field(), "ldapGroupFilter": Field(), "ldapGroupGid": Field(),
-        "ldapGroupAdminDn": Field(), "ldapGroupMembership": Field(default="memberof"),
+    fields: ClassVar[dict[str, Field]] = {
+        "authMode": Field(),
+        "primaryAuthMode": Field(default=False),
+        "oidcName": Field(),
+        "oidcEndpoint": Field(),
+        "oidcClientId": Field(),
+        "oidcClientSecret": Field(sensitive=True),
+        "oidcGroupFilter": Field(),
+        "oidcGroupsClaim": Field(),
+        "oidcAdminGroup": Field(),
+        "oidcScope": Field(),
+        "oidcVerifyCert": Field(),
+        "oidcAutoOnboard": Field(),
+        "oidcUserClaim": Field(),
+        "ldapUrl": Field(),
+        "ldapBaseDn": Field(),
+        "ldapUid": Field(),
+        "ldapVerifyCert": Field(default=False),
+        "ldapSearchDn": Field(),
+        "ldapSearchPassword": Field(sensitive=True),
+        "ldapFilter": Field(),
+        "ldapGroupUid": Field(),
+        "ldapScope": Field(default="subtree"),
+        "ldapGroupBaseDn": Field(),
+        "ldapGroupFilter": Field(),
+        "ldapGroupGid": Field(),
+        "ldapGroupAdminDn": Field(),
+        "ldapGroupMembership": Field(default="memberof"),
         "ldapGroupScope": Field(default="subtree"),
-    }  # fmt: skip
+    }
     ID = "/configurations"
 
     def __init__(self, api: Api) -> None:
@@ -144,17 +164,25 @@ class ConfigAuth:
         def value(key: str) -> Any:
             return (values.get(key) or {}).get("value")
 
-        read = {**state, "id": self.ID, "authMode": value("auth_mode"),
-                "primaryAuthMode": bool(value("primary_auth_mode"))}  # fmt: skip
+        read = {
+            **state,
+            "id": self.ID,
+            "authMode": value("auth_mode"),
+            "primaryAuthMode": bool(value("primary_auth_mode")),
+        }
         if value("auth_mode") in ("oidc_auth", "oidc"):
             # client/config.go `SetAuthValues`: never the secret, never the group filter
-            for field, key in (("oidcName", "oidc_name"), ("oidcEndpoint", "oidc_endpoint"),
-                               ("oidcClientId", "oidc_client_id"),
-                               ("oidcGroupsClaim", "oidc_groups_claim"),
-                               ("oidcScope", "oidc_scope"), ("oidcVerifyCert", "oidc_verify_cert"),
-                               ("oidcAutoOnboard", "oidc_auto_onboard"),
-                               ("oidcUserClaim", "oidc_user_claim"),
-                               ("oidcAdminGroup", "oidc_admin_group")):  # fmt: skip
+            for field, key in (
+                ("oidcName", "oidc_name"),
+                ("oidcEndpoint", "oidc_endpoint"),
+                ("oidcClientId", "oidc_client_id"),
+                ("oidcGroupsClaim", "oidc_groups_claim"),
+                ("oidcScope", "oidc_scope"),
+                ("oidcVerifyCert", "oidc_verify_cert"),
+                ("oidcAutoOnboard", "oidc_auto_onboard"),
+                ("oidcUserClaim", "oidc_user_claim"),
+                ("oidcAdminGroup", "oidc_admin_group"),
+            ):
                 read[field] = value(key)
         return {k: v for k, v in read.items() if v is not None}
 
@@ -170,11 +198,15 @@ def project_path(project_id: str) -> str:
 class ProjectMemberGroup:
     """provider/resource_project_member_group.go"""
 
-    fields = {
-        "projectId": Field(force_new=True), "groupName": Field(force_new=True),
-        "groupId": Field(force_new=True), "ldapGroupDn": Field(), "memberId": Field(output=True),
-        "role": Field(), "type": Field(),
-    }  # fmt: skip
+    fields: ClassVar[dict[str, Field]] = {
+        "projectId": Field(force_new=True),
+        "groupName": Field(force_new=True),
+        "groupId": Field(force_new=True),
+        "ldapGroupDn": Field(),
+        "memberId": Field(output=True),
+        "role": Field(),
+        "type": Field(),
+    }
 
     def __init__(self, api: Api) -> None:
         self.api = api
@@ -189,8 +221,11 @@ class ProjectMemberGroup:
             group["id"] = int(plan["groupId"])
         if plan.get("ldapGroupDn"):
             group["ldap_group_dn"] = plan["ldapGroupDn"]
-        return {"role_id": ROLES.get(str(plan.get("role")), 0), "member_group": group,
-                "member_user": {}}  # fmt: skip
+        return {
+            "role_id": ROLES.get(str(plan.get("role")), 0),
+            "member_group": group,
+            "member_user": {},
+        }
 
     def create(self, plan: Props) -> tuple[str, Props]:
         # `resourceMembersGroupCreate`: POST, exactly 201, the id is Location without
@@ -215,17 +250,19 @@ class ProjectMemberGroup:
                 return None
             raise failed(f"resource not found {id_}") from None
         names = {number: name for name, number in ROLES.items()}
-        return {**state, "id": id_, "role": names.get(found["role_id"], ""),
-                "projectId": project_path(str(found["project_id"])),
-                "groupName": found["entity_name"]}  # fmt: skip
+        return {
+            **state,
+            "id": id_,
+            "role": names.get(found["role_id"], ""),
+            "projectId": project_path(str(found["project_id"])),
+            "groupName": found["entity_name"],
+        }
 
     def update(self, id_: str, state: Props, plan: Props) -> Props:
         # `resourceMembersGroupUpdate`: PUT the create body; an error is printed and
         # ignored; then Read
-        try:
+        with contextlib.suppress(HttpError):
             self.api.send("PUT", id_, self.body(plan), 200)
-        except HttpError:
-            pass
         read = self.read(id_, plan)
         if read is None:
             raise failed(f"resource not found {id_}")
@@ -271,11 +308,14 @@ class HarborModel(ModelProvider):
             for project in projects or []:
                 if project["name"] == name:
                     metadata = project.get("metadata") or {}
-                    return {"id": f"/projects/{project['project_id']}", "name": name,
-                            "projectId": project["project_id"],
-                            "public": metadata.get("public") == "true",
-                            "vulnerabilityScanning": metadata.get("auto_scan") == "true",
-                            "type": "ProxyCache" if "registry_id" in project else "Project"}  # fmt: skip
+                    return {
+                        "id": f"/projects/{project['project_id']}",
+                        "name": name,
+                        "projectId": project["project_id"],
+                        "public": metadata.get("public") == "true",
+                        "vulnerabilityScanning": metadata.get("auto_scan") == "true",
+                        "type": "ProxyCache" if "registry_id" in project else "Project",
+                    }
             return {}
 
         self.invokes = {f"{_TOKEN}getProject:getProject": get_project}

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Mapping
 from concurrent import futures
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, Protocol
+from typing import Any, ClassVar, NoReturn, Protocol
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
@@ -57,7 +57,7 @@ class Field:
 class Resource(Protocol):
     """A resource's Create, Read, Update and Delete against the API, as its provider."""
 
-    fields: Mapping[str, Field]
+    fields: ClassVar[dict[str, Field]]
 
     def create(self, inputs: Props) -> tuple[str, Props]: ...
 
@@ -122,7 +122,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 @dataclass
-class ModelProvider(provider_pb2_grpc.ResourceProviderServicer):  # type: ignore[misc]
+class ModelProvider(provider_pb2_grpc.ResourceProviderServicer):
     """A provider plugin over resource models; subclasses configure the API client."""
 
     version: str
@@ -188,18 +188,14 @@ class ModelProvider(provider_pb2_grpc.ResourceProviderServicer):  # type: ignore
             acceptSecrets=self.accept_secrets, supportsPreview=True, acceptResources=True
         )
 
-    def Check(
-        self, request: provider_pb2.CheckRequest, context: Any
-    ) -> provider_pb2.CheckResponse:
+    def Check(self, request: provider_pb2.CheckRequest, context: Any) -> provider_pb2.CheckResponse:
         resource = self._resource(request.urn, context)
         news = as_props(request.news)
         if self.defaults_in_check:
             news = _planned(news, {}, resource)
         return provider_pb2.CheckResponse(inputs=as_struct(news))
 
-    def Diff(
-        self, request: provider_pb2.DiffRequest, context: Any
-    ) -> provider_pb2.DiffResponse:
+    def Diff(self, request: provider_pb2.DiffRequest, context: Any) -> provider_pb2.DiffResponse:
         resource = self._resource(request.urn, context)
         olds = reveal(as_props(request.olds))
         news = _planned(reveal(as_props(request.news)), olds, resource)
@@ -294,7 +290,9 @@ class ModelProvider(provider_pb2_grpc.ResourceProviderServicer):  # type: ignore
             result = invoke(reveal(as_props(request.args)))
         except ProviderError as exc:
             _abort(context, str(exc))
-        return provider_pb2.InvokeResponse(**{"return": as_struct(result)})
+        response = provider_pb2.InvokeResponse()
+        getattr(response, "return").CopyFrom(as_struct(result))  # a keyword in Python
+        return response
 
     def Cancel(self, request: empty_pb2.Empty, context: Any) -> empty_pb2.Empty:
         return empty_pb2.Empty()
@@ -327,8 +325,9 @@ def _planned(inputs: Props, state: Props, resource: Resource) -> Props:
     """What Terraform plans from the inputs: schema defaults for what is not given, and
     the state's value of an Optional and Computed attribute that is not given."""
     plan = {k: spec.default for k, spec in resource.fields.items() if spec.default is not None}
-    plan.update({k: state[k] for k, spec in resource.fields.items()
-                 if spec.computed and k in state})  # fmt: skip
+    plan.update(
+        {k: state[k] for k, spec in resource.fields.items() if spec.computed and k in state}
+    )
     plan.update({k: v for k, v in inputs.items() if v is not None})
     return plan
 
