@@ -9,6 +9,7 @@ from .lookups import AuthentikLookups, HarborLookups, lookups_for
 from .naming import argument_name
 from .options import check_providers
 from .settings import client_secret_input, resolve
+from .slugs import claim_slug
 
 PACKAGE = "harbor-sso"
 """The Pulumi package name: other languages see `harbor-sso:index:HarborAuthentikSSO`."""
@@ -81,10 +82,9 @@ class HarborAuthentikSSO(pulumi.ComponentResource):
 
         child = pulumi.ResourceOptions(parent=self)
         lookups = lookups_for(AuthentikLookups, self.get_provider(_AUTHENTIK_TYPE))
-        # before any child: authentik refuses a second application with the same slug
-        lookups.claim_slug(
-            resolved.known.slug, name, plain=not isinstance(args.get("slug"), pulumi.Output)
-        )
+        if not any(isinstance(args.get(k), pulumi.Output) for k in ("slug", "authentik_url")):
+            # before any child; given as an Output, known only at deploy, where authentik decides
+            claim_slug(resolved.known.authentik_url, resolved.known.slug, name)
         given_secret = client_secret_input(args.get("client_secret"))
         side = build_authentik(name, resolved, lookups, given_secret, child)
         provider = side.provider

@@ -16,7 +16,7 @@ import pulumiverse_harbor as harbor
 from pulumi.runtime import settings as runtime_settings
 
 from .naming import argument_name
-from .settings import MANAGED_MAPPING_PREFIX, ConfigError
+from .settings import MANAGED_MAPPING_PREFIX
 from .text import printable
 
 T = TypeVar("T")
@@ -145,29 +145,7 @@ def _failed(argument: str, what: str, name: str, failure: Exception) -> Exceptio
 
 
 class AuthentikLookups(_Lookups):
-    """authentik look-ups, and the application slugs claimed on this authentik."""
-
-    def __init__(self, provider: pulumi.ProviderResource | None) -> None:
-        super().__init__(provider)
-        self._slugs: dict[str, str] = {}
-
-    def claim_slug(self, slug: str, component: str, *, plain: bool) -> None:
-        """Refuse a slug another component of this program already uses on the same
-        authentik: the API answers 400 for the second application, mid-deploy."""
-        if not plain:
-            return  # given as an Output: known only at deploy, where authentik decides
-        other = self._slugs.setdefault(slug, component)
-        if other != component:
-            raise ConfigError(
-                [
-                    (
-                        "slug",
-                        f"{slug!r} is already the slug of component {other!r} on the same "
-                        "authentik provider; application slugs are unique in authentik, "
-                        "so give each component its own",
-                    )
-                ]
-            )
+    """authentik look-ups."""
 
     def _id(
         self, argument: str, what: str, name: str, ask: Callable[[], pulumi.Output[Any]]

@@ -443,8 +443,10 @@ def test_one_component_costs_four_look_ups(deploy: Deploy) -> None:
 def test_look_ups_are_per_authentik_provider(deploy: Deploy) -> None:
     def program() -> None:
         for i in range(2):
-            ak = authentik.Provider(f"ak{i}", url=f"https://a{i}.example", token="t")
-            HarborAuthentikSSO(f"h{i}", GUIDE, pulumi.ResourceOptions(providers={"authentik": ak}))
+            url = f"https://a{i}.example"
+            ak = authentik.Provider(f"ak{i}", url=url, token="t")
+            args = {**GUIDE, "authentik_url": url}
+            HarborAuthentikSSO(f"h{i}", args, pulumi.ResourceOptions(providers={"authentik": ak}))  # type: ignore[arg-type]
 
     assert len(deploy(program=program).mocks.invokes) == 8
 

@@ -65,14 +65,23 @@ def test_the_two_keys_and_a_provider_list_are_accepted(mocks: AuthentikHarborMoc
     assert [r.provider.split("::")[-2] for r in configs] == ["hb", "hb"]
 
 
+@pytest.mark.parametrize("second_provider", [False, True], ids=["one provider", "two providers"])
 def test_two_components_with_one_slug_on_one_authentik_are_refused(
-    mocks: AuthentikHarborMocks,
+    mocks: AuthentikHarborMocks, second_provider: bool
 ) -> None:
+    # an authentik is its URL, not a provider object: one per environment in one program
+    # reaches the same authentik, which answers the second application with 400
     def program() -> None:
         ak, hb = providers()
-        opts = pulumi.ResourceOptions(providers={"authentik": ak, "harbor": hb})
-        HarborAuthentikSSO("first", {**GUIDE, "slug": "registry"}, opts)
-        HarborAuthentikSSO("second", {**GUIDE, "slug": "registry"}, opts)
+        other = authentik.Provider("ak2", url="https://authentik.company", token="t")
+        first = pulumi.ResourceOptions(providers={"authentik": ak, "harbor": hb})
+        second = pulumi.ResourceOptions(providers={"authentik": other if second_provider else ak})
+        HarborAuthentikSSO("first", {**GUIDE, "slug": "registry"}, first)
+        HarborAuthentikSSO(
+            "second",
+            {**GUIDE, "authentik_url": "https://Authentik.company/", "slug": "registry"},
+            second,
+        )
 
     with pytest.raises(ConfigError) as caught:
         run_program(program)
@@ -80,14 +89,15 @@ def test_two_components_with_one_slug_on_one_authentik_are_refused(
         (
             "slug",
             "'registry' is already the slug of component 'first' on the same authentik "
-            "provider; application slugs are unique in authentik, so give each component its own",
+            "(https://authentik.company); application slugs are unique in authentik, so give "
+            "each component its own",
         )
     ]
     applications = [r for r in mocks.resources if r.type.endswith(":Application")]
     assert [r.name for r in applications] == ["first-application"]  # the second made nothing
 
 
-def test_one_slug_on_two_authentik_providers_is_allowed(mocks: AuthentikHarborMocks) -> None:
+def test_one_slug_on_two_authentiks_is_allowed(mocks: AuthentikHarborMocks) -> None:
     def program() -> None:
         ak, hb = providers()
         other = authentik.Provider("ak2", url="https://id2.company", token="t")
@@ -95,7 +105,9 @@ def test_one_slug_on_two_authentik_providers_is_allowed(mocks: AuthentikHarborMo
             "a", GUIDE, pulumi.ResourceOptions(providers={"authentik": ak, "harbor": hb})
         )
         HarborAuthentikSSO(
-            "b", GUIDE, pulumi.ResourceOptions(providers={"authentik": other, "harbor": hb})
+            "b",
+            {**GUIDE, "authentik_url": "https://id2.company"},
+            pulumi.ResourceOptions(providers={"authentik": other, "harbor": hb}),
         )
 
     run_program(program)
