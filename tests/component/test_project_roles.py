@@ -18,6 +18,7 @@ import pytest
 from harbor_sso import ConfigError, HarborAuthentikSSO
 from harbor_sso.harbor_side import membership_name
 from harbor_sso.lookups import MissingObjectError
+from harbor_sso.settings import ROLES as ROLE_NAMES
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 from tests.support import GUIDE, Run
 
@@ -268,3 +269,12 @@ def test_every_membership_waits_for_harbor_to_be_in_oidc_mode(
     assert len(members) == 4
     for member in members:
         assert config_auth.name in projects_mocks.dependencies[member.name], member.name
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_every_role_is_passed_as_itself(projects_mocks: AuthentikHarborMocks, role: str) -> None:
+    # a role sent as another (limitedguest as guest) grants more than was asked for;
+    # under the real CLI, tests/engine/test_roles.py follows it to Harbor's role id
+    run = deploy_roles(projects_mocks, project_roles={"library": {"developers": role}})
+    (member,) = run.all("ProjectMemberGroup")
+    assert member.inputs["role"] == role
