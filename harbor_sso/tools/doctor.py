@@ -33,10 +33,12 @@ from .verify import Fetch, NotJson, _get, decode_json, printable, redact
 Status = Literal["PASS", "WARN", "FAIL"]
 MAX_MAPPINGS = 12
 """Scope mappings read one by one; a provider has four or five."""
+MAX_USERS = 10
+"""Harbor users whose OIDC issuer is read, one by one: the first page of the list."""
 FIXED_REQUESTS = 10
 """application, provider (and its look-up by client ID), bindings, version, discovery,
 Harbor's configuration, system information and users, the admin group."""
-REQUESTS_PER_RUN = FIXED_REQUESTS + MAX_MAPPINGS
+REQUESTS_PER_RUN = FIXED_REQUESTS + MAX_MAPPINGS + MAX_USERS
 """The run's deadline is this many request timeouts."""
 DEFAULT_SUB_MODE = "hashed_user_id"  # terraform-provider-authentik's default
 DISCOVERY_SUFFIX = ".well-known/openid-configuration"
@@ -634,6 +636,37 @@ class Doctor:
                 "create the group in authentik, or correct oidc_admin_group",
             )
 
+    def check_issuers(self, users: list[dict[str, Any]]) -> None:
+        """Users onboarded under another issuer (the slug or authentik's URL changed since
+        they signed in) cannot sign in: Harbor finds no user for their new `sub` and
+        issuer and fails to onboard one under the same name."""
+        name = "returning users"
+        issuer = self.settings.authentik_url + f"/application/o/{self.slug}/"
+        elsewhere = []
+        for user in users[:MAX_USERS]:
+            # swagger.yaml getUser: oidc_user_meta (in oidc_auth), whose `secret` is the
+            # user's CLI secret: read for `subiss` alone, never shown
+            found, why = self.read(f"{self.harbor_api}/users/{user.get('user_id')}", "user")
+            meta = found.get("oidc_user_meta") if isinstance(found, dict) else None
+            subiss = meta.get("subiss") if isinstance(meta, dict) else None
+            if isinstance(subiss, str) and not _issuer_of(subiss, issuer):
+                elsewhere.append(str(user.get("username", "")))
+        if not elsewhere:
+            self.add("PASS", name, f"no listed user was onboarded under another issuer than "
+                     f"{q(issuer)}")  # fmt: skip
+            return
+        self.add(
+            "FAIL",
+            name,
+            f"{len(elsewhere)} user(s) were onboarded under another issuer than {q(issuer)} ("
+            + ", ".join(q(u) for u in elsewhere[:5])
+            + "): Harbor keys OIDC users on `sub` and issuer, so their next login is refused "
+            "(HTTP 409 'failed to create user record: user ... already exists')",
+            "set slug and authentikUrl back to what they signed in under; or delete those "
+            "users in Harbor, who are then onboarded anew (losing their CLI secrets and "
+            "memberships of their own)",
+        )
+
     def check_users(self, mode: Any) -> None:
         name = "local users"
         # swagger.yaml listUsers: GET /users (system admin), total in X-Total-Count; the
@@ -644,12 +677,11 @@ class Doctor:
         if why or not isinstance(users, list):
             self.add("WARN", name, why or "the user list is not a list", "")
             return
-        others = [
-            str(u.get("username", ""))
-            for u in users
-            if isinstance(u, dict) and u.get("username") != "admin"
-        ]
+        listed = [u for u in users if isinstance(u, dict) and u.get("username") != "admin"]
+        others = [str(u.get("username", "")) for u in listed]
         count = int(total) if total and total.isdigit() else len(others)
+        if mode == "oidc_auth":
+            self.check_issuers(listed)
         if not others:
             self.add("PASS", name, "no user but admin")
         elif mode == "oidc_auth":
@@ -671,6 +703,12 @@ class Doctor:
                 "only a Harbor without users but admin can change auth mode: "
                 "start from a fresh Harbor database, or keep the current mode",
             )
+
+
+def _issuer_of(subiss: str, issuer: str) -> bool:
+    """Whether Harbor onboarded the user under ``issuer``: `oidc_user_meta.subiss` is the
+    `sub` followed by the issuer (src/core/controllers/oidc.go `userOnboard`)."""
+    return subiss.endswith(issuer)
 
 
 def diagnose(
