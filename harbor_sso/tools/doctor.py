@@ -642,15 +642,21 @@ class Doctor:
         issuer and fails to onboard one under the same name."""
         name = "returning users"
         issuer = self.settings.authentik_url + f"/application/o/{self.slug}/"
-        elsewhere = []
+        elsewhere, unread = [], []
         for user in users[:MAX_USERS]:
             # swagger.yaml getUser: oidc_user_meta (in oidc_auth), whose `secret` is the
             # user's CLI secret: read for `subiss` alone, never shown
             found, why = self.read(f"{self.harbor_api}/users/{user.get('user_id')}", "user")
             meta = found.get("oidc_user_meta") if isinstance(found, dict) else None
             subiss = meta.get("subiss") if isinstance(meta, dict) else None
-            if isinstance(subiss, str) and not _issuer_of(subiss, issuer):
+            if why:
+                unread.append(why)
+            elif isinstance(subiss, str) and not _issuer_of(subiss, issuer):
                 elsewhere.append(str(user.get("username", "")))
+        if unread and not elsewhere:
+            self.add("WARN", name, f"{len(unread)} user(s) could not be read: {unread[0]}",
+                     "check the Harbor account may read users")  # fmt: skip
+            return
         if not elsewhere:
             self.add("PASS", name, f"no listed user was onboarded under another issuer than "
                      f"{q(issuer)}")  # fmt: skip
