@@ -24,8 +24,20 @@ class Exchange:
     agent: str
 
     def line(self) -> str:
-        """`METHOD path?query -> status`, as ../shared/reference/wire/README.md lists them."""
+        """`METHOD path -> status`."""
         return f"{self.method} {self.path} -> {self.status}"
+
+    def wire(self) -> str:
+        """As ../shared/reference/wire/README.md lists a request: the query's values (a
+        repeated key as a list), and a write's body keys."""
+        query = "&".join(
+            f"{key}={values[0] if len(values) == 1 else values}"
+            for key, values in self.query.items()
+        )
+        line = f"{self.method} {self.path}{'?' + query if query else ''} -> {self.status}"
+        if self.method in ("POST", "PUT"):
+            line += "  body keys: " + ", ".join(self.body_keys)
+        return line
 
 
 @dataclass
