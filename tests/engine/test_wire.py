@@ -31,7 +31,7 @@ def normalised(line: str) -> str:
 
 
 def expected(step: str, server: str) -> Counter[str]:
-    found = Counter()
+    found: Counter[str] = Counter()
     for line, count in STEPS[step][server].items():
         if line.startswith("PUT /api/v2.0/configurations"):
             keys = set(line.split("body keys: ")[1].split(", ")) | {GROUP_FILTER}
