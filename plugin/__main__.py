@@ -2,17 +2,14 @@
 every Pulumi language. Python programs import `harbor_sso` directly and never run this.
 The language host runs `python <plugin dir>` (pulumi-language-python `RunPlugin`)."""
 
+import sys
 from importlib import metadata
 
-from pulumi.provider.experimental import component_provider_host
-
-from harbor_sso.component import PACKAGE, HarborAuthentikSSO
+from harbor_sso.plugin import serve
 
 
 def main() -> None:
-    component_provider_host(
-        [HarborAuthentikSSO], name=PACKAGE, version=metadata.version("harbor-sso")
-    )
+    serve(metadata.version("harbor-sso"), sys.argv[1:])
 
 
 if __name__ == "__main__":

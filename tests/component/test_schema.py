@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
+from importlib import metadata
 from typing import Any
 
 import pulumi
 import pytest
 import yaml
+from pulumi.errors import InputPropertiesError
 from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.provider.experimental.component import ComponentProvider
 
-from harbor_sso import HarborAuthentikSSO, HarborAuthentikSSOArgs
+from harbor_sso import HarborAuthentikSSO, HarborAuthentikSSOArgs, plugin
 from harbor_sso.component import OUTPUTS, PACKAGE, TYPE_TOKEN
 from harbor_sso.naming import camel
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
@@ -25,7 +28,7 @@ INPUTS = list(HarborAuthentikSSOArgs.__annotations__)
 
 def host() -> ComponentProvider:
     """What `__main__.py` hosts, without starting a server."""
-    return ComponentProvider([HarborAuthentikSSO], PACKAGE, version="0.0.0")
+    return plugin.HarborSSOProvider("0.0.0")
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +62,18 @@ def test_the_entry_point_hosts_the_component_under_the_type_token(
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # not as __main__: defines main() only
     hosted: dict[str, Any] = {}
-    monkeypatch.setattr(module, "component_provider_host", lambda c, **kw: hosted.update(kw, c=c))
+
+    async def listen(provider: plugin.HarborSSOProvider, args: list[str]) -> None:
+        hosted.update(p=provider, a=args)
+
+    monkeypatch.setattr(plugin, "listen", listen)
+    monkeypatch.setattr("sys.argv", ["plugin", "127.0.0.1:1234"])
     module.main()
-    assert hosted["c"] == [HarborAuthentikSSO]
-    assert f"{hosted['name']}:index:HarborAuthentikSSO" == TYPE_TOKEN
+    assert isinstance(hosted["p"], plugin.HarborSSOProvider)
+    assert hosted["a"] == ["127.0.0.1:1234"]
+    schema = json.loads(hosted["p"].schema or "{}")
+    assert (schema["name"], schema["version"]) == (PACKAGE, metadata.version("harbor-sso"))
+    assert TYPE_TOKEN in schema["resources"]
 
 
 def test_every_input_is_in_the_schema_with_a_description(resource: dict[str, Any]) -> None:
@@ -140,13 +151,46 @@ def test_construct_like_the_provider_host() -> None:
     assert is_secret_input(by_type["harbor:index/configAuth:ConfigAuth"].inputs["oidcClientSecret"])
 
 
-def test_construct_reports_a_bad_input_by_its_name() -> None:
+def test_construct_reports_a_bad_input_by_its_schema_name() -> None:
+    # as the engine reports an input property error: by name, with the value, no traceback
+    # (pulumi/provider/server.py `Construct`; source_eval.go `errorToMessage`)
     def program() -> None:
         provider = host()
-        provider.construct("sso", TYPE_TOKEN, {"harborUrl": "x", "authentikUrl": "y"}, None)
+        provider.construct(
+            "sso", TYPE_TOKEN, {"harborUrl": "x", "authentikUrl": "y", "policyEngineMode": "every"}
+        )
 
     mocks = AuthentikHarborMocks()
-    with mock_engine(mocks), pytest.raises(Exception, match="harbor_url") as caught:
+    with mock_engine(mocks), pytest.raises(InputPropertiesError) as caught:
         run_program(program)
-    assert "'x'" in str(caught.value)
+    assert caught.value.message == "invalid HarborAuthentikSSO arguments"
+    assert caught.value.errors is not None
+    assert [e["property_path"] for e in caught.value.errors] == [
+        "harborUrl",
+        "authentikUrl",
+        "policyEngineMode",
+    ]
+    # the engine shows the value beside the reason (masked if secret): not twice
+    assert caught.value.errors[2]["reason"] == "Input should be 'any' or 'all'"
     assert [r.type for r in mocks.resources] == []
+
+
+@pytest.mark.parametrize(
+    ("given", "warned"),
+    [
+        ({"scopes": ["openid"]}, "scopes: 'offline_access'"),
+        (
+            {"adminGroup": "a", "allowedGroups": ["authentik Admins"]},
+            "adminGroup: group 'a' is not in allowedGroups",
+        ),
+    ],
+)
+def test_a_warning_through_the_plugin_names_the_schema_argument(
+    caplog: pytest.LogCaptureFixture, given: dict[str, Any], warned: str
+) -> None:
+    def program() -> None:
+        host().construct("sso", TYPE_TOKEN, {**{camel(k): v for k, v in GUIDE.items()}, **given})
+
+    with caplog.at_level(logging.WARNING), mock_engine(AuthentikHarborMocks()):
+        run_program(program)
+    assert any(r.getMessage().startswith(warned) for r in caplog.records)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,16 @@ def model_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
             f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m {module} "$@"\n'
         )
         program.chmod(0o755)
+    # This project's own plugin, run as the Python language host runs a plugin folder
+    # (`python <plugin dir> <engine address>`; pulumi-language-python `RunPlugin`),
+    # which no registry ships here: so other languages' programs run as they do for users.
+    folder = home / "plugins" / f"resource-harbor-sso-v{metadata.version('harbor-sso')}"
+    folder.mkdir(parents=True)
+    program = folder / "pulumi-resource-harbor-sso"
+    program.write_text(
+        f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" "{ROOT / "plugin"}" "$@"\n'
+    )
+    program.chmod(0o755)
     return home
 
 

@@ -18,6 +18,7 @@ What the bridge does, as modelled:
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 from typing import Any, ClassVar
@@ -31,6 +32,8 @@ from .provider import Field, ModelProvider, Props, ProviderError, serve
 VERSION = "0.12.0"
 PACKAGE = ("authentik", "2025.8.1")
 USER_AGENT = "authentik-terraform@2025.8.1"
+REMOTE = {"url": "registry.opentofu.org/goauthentik/authentik", "version": PACKAGE[1]}
+"""The parameter pulumi-authentik embeds (its `pulumi-plugin.json`)."""
 _TOKEN = "authentik:index/"
 
 
@@ -379,13 +382,35 @@ class AuthentikModel(ModelProvider):
         self.api: Api | None = None
 
     def parameterize(self, request: provider_pb2.ParameterizeRequest) -> tuple[str, str]:
-        # dynamic/parameterize/value.go `ParseValue`: the remote form pulumi-authentik
-        # embeds; this model serves only the one version the SDK asks for
-        value = json.loads(request.value.value or b"{}")
-        remote = value.get("remote", {})
-        if remote != {"url": "registry.opentofu.org/goauthentik/authentik", "version": PACKAGE[1]}:
+        # dynamic/parameterize/value.go `ParseValue` (the remote form pulumi-authentik
+        # embeds), or the arguments a YAML program's `packages:` entry gives
+        # (`goauthentik/authentik 2025.8.1`); the model serves that one version only
+        if request.WhichOneof("parameters") == "args":
+            asked = list(request.args.args)
+            remote = {"url": f"registry.opentofu.org/{asked[0]}", "version": asked[-1]}
+        else:
+            remote = json.loads(request.value.value or b"{}").get("remote", {})
+        if remote != REMOTE:
             raise ProviderError(f"failed to parse parameterized value: model serves only {PACKAGE}")
         return PACKAGE
+
+    def schema(self) -> Props:
+        return {
+            "name": PACKAGE[0],
+            "version": PACKAGE[1],
+            "parameterization": {
+                "baseProvider": {"name": "terraform-provider", "version": VERSION},
+                # the value a later Parameterize gets back (`dynamic/main.go` `GetSchema`)
+                "parameter": base64.b64encode(json.dumps({"remote": REMOTE}).encode()).decode(),
+            },
+            "provider": {
+                "inputProperties": {
+                    "url": {"type": "string"},
+                    "token": {"type": "string", "secret": True},
+                    "insecure": {"type": "boolean"},
+                }
+            },
+        }
 
     def configure(self, config: Props) -> None:
         api = Api(str(config.get("url", "")), str(config.get("token", "")))

@@ -281,6 +281,20 @@ class HarborModel(ModelProvider):
     def __init__(self) -> None:
         super().__init__(version=VERSION, accept_secrets=True, defaults_in_check=True)
 
+    def schema(self) -> Props:
+        return {
+            "name": "harbor",
+            "version": VERSION,
+            "provider": {
+                "inputProperties": {
+                    "url": {"type": "string"},
+                    "username": {"type": "string"},
+                    "password": {"type": "string", "secret": True},
+                    "insecure": {"type": "boolean"},
+                }
+            },
+        }
+
     def configure(self, config: Props) -> None:
         # provider.go `providerConfigure`: no request; the url is required
         url = str(config.get("url") or "")

@@ -148,6 +148,16 @@ class ModelProvider(provider_pb2_grpc.ResourceProviderServicer):
     def GetPluginInfo(self, request: empty_pb2.Empty, context: Any) -> plugin_pb2.PluginInfo:
         return plugin_pb2.PluginInfo(version=self.version)
 
+    def schema(self) -> Props:
+        """The part of the package schema a program in another language reads: the
+        provider's configuration (a YAML program declares the provider resource)."""
+        raise NotImplementedError
+
+    def GetSchema(
+        self, request: provider_pb2.GetSchemaRequest, context: Any
+    ) -> provider_pb2.GetSchemaResponse:
+        return provider_pb2.GetSchemaResponse(schema=json.dumps(self.schema()))
+
     def Parameterize(
         self, request: provider_pb2.ParameterizeRequest, context: grpc.ServicerContext
     ) -> provider_pb2.ParameterizeResponse:
