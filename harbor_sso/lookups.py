@@ -69,9 +69,10 @@ def _explained(
     `_untrack` on it); this one does the same, so the failure is reported once, as
     ``explain`` words it. SDKs older than that tracking have no `_untrack` and re-raise
     only what the program awaited."""
-    untrack = getattr(result, "_untrack", None)
+    # on the class: an Output's own attribute lookup lifts any name into an Output
+    untrack = getattr(type(result), "_untrack", None)
     if untrack is not None:
-        untrack()
+        untrack(result)
 
     async def resolved() -> T:
         try:

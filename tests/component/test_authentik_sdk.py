@@ -42,10 +42,15 @@ def test_without_the_shim_authentik_fails_on_new_pulumi(monkeypatch: pytest.Monk
     assert [r.name for r in mended.resources] == ["p"]
 
 
-@pytest.mark.skipif(_pulumi_version() >= Version("3.258.0"), reason="pulumi >= 3.258 lacks it")
-def test_on_old_pulumi_the_shim_leaves_the_sdk_alone() -> None:
-    native = getattr(settings, authentik_sdk.MISSING_FUNCTION)
-    assert native is not authentik_sdk.supports_parameterization
+def test_where_pulumi_has_the_function_the_shim_leaves_it_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pulumi < 3.258 defines it (below the supported floor now, but a shim must never
+    # replace what the SDK provides)
+    def native() -> bool:
+        return True
+
+    monkeypatch.setattr(settings, authentik_sdk.MISSING_FUNCTION, native, raising=False)
     assert authentik_sdk.install_shim() is False
     assert getattr(settings, authentik_sdk.MISSING_FUNCTION) is native
 
