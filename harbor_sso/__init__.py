@@ -6,7 +6,7 @@ install_shim()  # before any authentik resource: see authentik_sdk.py
 
 from .args import AdoptArgs, HarborAuthentikSSOArgs, ScopeMappingArgs  # noqa: E402
 from .component import HarborAuthentikSSO  # noqa: E402
-from .settings import ConfigError, Settings  # noqa: E402
+from .validation import ConfigError, Settings  # noqa: E402
 
 __all__ = [
     "AdoptArgs",

@@ -10,7 +10,7 @@ import pulumi_authentik as authentik
 from ._inputs import optional
 from .lookups import AuthentikLookups
 from .options import adopting
-from .settings import Resolved
+from .validation import Resolved
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from .harbor_side import build_harbor, build_memberships
 from .lookups import AuthentikLookups, HarborLookups, lookups_for
 from .naming import argument_name
 from .options import check_providers
-from .settings import client_secret_input, resolve
 from .slugs import claim_slug
+from .validation import client_secret_input, resolve
 
 PACKAGE = "harbor-sso"
 """The Pulumi package name: other languages see `harbor-sso:index:HarborAuthentikSSO`."""

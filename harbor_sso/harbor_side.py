@@ -10,7 +10,7 @@ import pulumiverse_harbor as harbor
 
 from .lookups import HarborLookups
 from .options import adopting
-from .settings import Resolved, Settings
+from .validation import Resolved, Settings
 
 NO_ADMIN_GROUP: Final = " harbor-sso: no admin group "
 """What Harbor gets for `oidc_admin_group` when no admin group is set.

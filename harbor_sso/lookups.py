@@ -16,8 +16,8 @@ import pulumiverse_harbor as harbor
 from pulumi.runtime import settings as runtime_settings
 
 from .naming import argument_name
-from .settings import MANAGED_MAPPING_PREFIX
 from .text import printable
+from .validation import MANAGED_MAPPING_PREFIX
 
 T = TypeVar("T")
 # Memo-key labels: any distinct strings will do.

@@ -7,7 +7,7 @@ from typing import Final
 
 import pulumi
 
-from .settings import ConfigError, suggestion
+from .validation import ConfigError, suggestion
 
 PROVIDER_KEYS: Final = ("authentik", "harbor")
 """The `opts.providers` keys the component reads: the packages of its children."""

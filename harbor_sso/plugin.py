@@ -29,7 +29,7 @@ from pulumi.runtime.proto import provider_pb2_grpc
 from .component import PACKAGE, HarborAuthentikSSO
 from .lookups import LookupFailed
 from .naming import named, schema_name
-from .settings import ConfigError
+from .validation import ConfigError
 
 INVALID = "invalid HarborAuthentikSSO arguments"
 LOOKUP_FAILED = "HarborAuthentikSSO arguments name what authentik or Harbor lacks"

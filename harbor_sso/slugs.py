@@ -12,7 +12,7 @@ import weakref
 
 from pulumi.runtime import settings as runtime_settings
 
-from .settings import ConfigError
+from .validation import ConfigError
 
 # One table per resource monitor, so separate programs (and tests) never share claims.
 _CLAIMS: weakref.WeakKeyDictionary[object, dict[tuple[str, str], str]] = weakref.WeakKeyDictionary()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harbor_sso.settings import PLAIN_FIELDS
+from harbor_sso.validation import PLAIN_FIELDS
 from tests.support import ROOT
 
 # A repository path: starts at a top-level folder of ours, no placeholders.

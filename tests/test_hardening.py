@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harbor_sso import ConfigError, HarborAuthentikSSO, HarborAuthentikSSOArgs
-from harbor_sso.settings import ARGUMENTS, validate
 from harbor_sso.stack.config import ARGUMENT_KEYS, PROGRAM_KEYS, load
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
+from harbor_sso.validation import ARGUMENTS, validate
 from tests.support import GUIDE, Run, examples, unwrap
 
 SCALARS = st.one_of(

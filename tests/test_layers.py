@@ -12,7 +12,7 @@ PROBE = """
 import sys
 sys.modules["harbor_sso.stack"] = None  # any import of them now fails
 sys.modules["harbor_sso.tools"] = None
-import harbor_sso, harbor_sso.component, harbor_sso.settings, harbor_sso.harbor_side
+import harbor_sso, harbor_sso.component, harbor_sso.validation, harbor_sso.harbor_side
 loaded = sorted(m for m in sys.modules if m.startswith("harbor_sso") and sys.modules[m])
 print(",".join(loaded))
 """

@@ -1,6 +1,6 @@
 """Stack configuration (``harbor-sso:<camelCase>`` keys) to component arguments.
 
-Validation is the component's own (:mod:`harbor_sso.settings`); only the names differ:
+Validation is the component's own (:mod:`harbor_sso.validation`); only the names differ:
 every problem is reported under its config key, such as ``harbor-sso:harborUrl``.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..naming import camel, schema_name
-from ..settings import (
+from ..validation import (
     PLAIN_FIELDS,
     SECRET_FIELDS,
     Adopt,

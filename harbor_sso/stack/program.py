@@ -18,7 +18,7 @@ from ..args import HarborAuthentikSSOArgs
 from ..authentik_sdk import forget_package_ref, pin_provider_version
 from ..component import OUTPUTS, HarborAuthentikSSO
 from ..naming import named
-from ..settings import ConfigError
+from ..validation import ConfigError
 from .config import NAMESPACE, StackConfig, config_key, load
 
 

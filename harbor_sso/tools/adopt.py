@@ -2,7 +2,7 @@
 
 Harbor identifies an OIDC user by issuer and ``sub``: a new slug is a new issuer, a new
 ``sub_mode`` a new ``sub``, a new provider new credentials. So the component imports the
-live objects (``adopt``: :class:`harbor_sso.settings.Adopt`) and keeps client ID, client
+live objects (``adopt``: :class:`harbor_sso.validation.Adopt`) and keeps client ID, client
 secret, slug and sub_mode. This reads the live pair through doctor's reader (one GET per
 thing, read-only, the same bounded HTTP layer) and derives every config value from it, so
 that the import is followed by no update, except where the component always sets
@@ -27,7 +27,8 @@ from urllib.parse import quote
 import yaml
 
 from ..harbor_side import MATCH_ALL_GROUPS, NO_ADMIN_GROUP
-from ..settings import (
+from ..stack.config import NAMESPACE
+from ..validation import (
     CALLBACK_PATH,
     CONFIG_AUTH_ID,
     LOGIN_PATH,
@@ -35,7 +36,6 @@ from ..settings import (
     MANAGED_SCOPES,
     Settings,
 )
-from ..stack.config import NAMESPACE
 from .doctor import REQUESTS_PER_RUN as DOCTOR_REQUESTS
 from .doctor import Doctor, _value, q
 from .verify import Fetch, redact

@@ -18,8 +18,8 @@ EXIT_INVALID = 2
 
 def _invalid(exc: Exception, rename: Callable[[str], str] = str) -> int:
     """Report a bad configuration or project (one line per problem); the exit status."""
-    from ..settings import ConfigError
     from ..text import printable
+    from ..validation import ConfigError
 
     lines = exc.lines(rename) if isinstance(exc, ConfigError) else [str(exc)]
     for line in lines:
@@ -29,7 +29,7 @@ def _invalid(exc: Exception, rename: Callable[[str], str] = str) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from ..settings import ConfigError
+    from ..validation import ConfigError
     from .plan import check_project, plan, plan_program, render_json, render_text
     from .stack_checks import plain_credentials, sibling_conflicts
     from .stackfile import ProjectError, read_stack
@@ -57,7 +57,7 @@ def _expected(args: argparse.Namespace) -> Expected:
     """The expectation from a stack file (flags given beside it win), or from the flags."""
     import json
 
-    from ..settings import validate
+    from ..validation import validate
     from .verify import EXPECTATION_FIELDS, Expected
 
     given = {
@@ -101,7 +101,7 @@ def _expected(args: argparse.Namespace) -> Expected:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ..settings import ConfigError
+    from ..validation import ConfigError
     from .stackfile import ProjectError
     from .verify import http_fetch, report, verify
 
@@ -158,7 +158,7 @@ def _api_fetch(
 
 def _api_settings(args: argparse.Namespace) -> Any:
     """The URLs and slug of doctor and adopt, validated; the exit status if bad."""
-    from ..settings import ConfigError, validate
+    from ..validation import ConfigError, validate
 
     given = {"harbor_url": args.harbor_url, "authentik_url": args.authentik_url}
     if args.slug is not None:

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
 from ..harbor_side import NO_ADMIN_GROUP
-from ..settings import CALLBACK_PATH, MANAGED_SCOPES, Settings
+from ..validation import CALLBACK_PATH, MANAGED_SCOPES, Settings
 from .verify import Fetch, NotJson, _get, decode_json, printable, redact
 
 Status = Literal["PASS", "WARN", "FAIL"]

@@ -26,7 +26,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
 
 from ..authentik_sdk import forget_package_ref
-from ..settings import MANAGED_MAPPING_PREFIX, MANAGED_SCOPES
+from ..validation import MANAGED_MAPPING_PREFIX, MANAGED_SCOPES
 
 _NS = uuid.UUID("6d1f1f2e-7d38-4d4e-9d0c-3f1f2b3f6a10")
 SECRET_SIG: str = rpc._special_secret_sig  # how the engine marks a secret value

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..settings import MASK, ConfigError
 from ..stack import program
 from ..stack.config import ENVIRONMENT as CREDENTIAL_KEYS
 from ..stack.config import NAMESPACE, SECRET_KEYS, load, placeholder
 from ..text import printable
+from ..validation import MASK, ConfigError
 from .mocks import SECRET_SIG, SIG_KEY, AuthentikHarborMocks, mock_engine, run_program
 from .stackfile import ProjectError, StackFiles
 

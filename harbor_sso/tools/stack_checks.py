@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Final
 
 from .. import urls
-from ..settings import Problem
 from ..stack.config import NAMESPACE, SECRET_KEYS
+from ..validation import Problem
 from .stackfile import ProjectError, StackFiles, read_stack
 
 _DEFAULT_SLUG: Final = "harbor"

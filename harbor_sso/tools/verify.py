@@ -28,8 +28,8 @@ from email.message import Message
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from ..settings import Settings
 from ..text import printable as text_printable
+from ..validation import Settings
 
 SYSTEMINFO_PATH = "/api/v2.0/systeminfo"
 OIDC_AUTH = "oidc_auth"

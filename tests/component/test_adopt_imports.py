@@ -10,9 +10,9 @@ import pulumi
 import pytest
 
 from harbor_sso import HarborAuthentikSSO
-from harbor_sso.settings import ConfigError
 from harbor_sso.stack.config import load
 from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
+from harbor_sso.validation import ConfigError
 from tests.support import GUIDE
 
 BINDING = "0b0e9a3e-1111-4222-8333-444455556666"
@@ -150,7 +150,7 @@ def test_the_stack_key_takes_a_camel_case_map_and_names_problems_by_key() -> Non
 
 
 def test_adopt_problems_are_worded_exactly_and_name_other_projects_too() -> None:
-    from harbor_sso.settings import validate
+    from harbor_sso.validation import validate
 
     adopt = {
         "application": "harbor",

@@ -16,7 +16,6 @@ import pytest
 from harbor_sso import ConfigError, HarborAuthentikSSO
 from harbor_sso.harbor_side import MATCH_ALL_GROUPS, NO_ADMIN_GROUP
 from harbor_sso.lookups import AuthentikLookups, LookupFailed, MissingObjectError, lookups_for
-from harbor_sso.settings import MANAGED_MAPPING_PREFIX, MANAGED_SCOPES, PLAIN_FIELDS
 from harbor_sso.tools.mocks import (
     ApiError,
     AuthentikHarborMocks,
@@ -24,6 +23,7 @@ from harbor_sso.tools.mocks import (
     run_program,
     stable_uuid,
 )
+from harbor_sso.validation import MANAGED_MAPPING_PREFIX, MANAGED_SCOPES, PLAIN_FIELDS
 from tests.support import GUIDE, Run, is_secret_input, unwrap
 
 Deploy = Callable[..., Run]
@@ -202,7 +202,7 @@ def test_optional_inputs_are_left_to_authentik_and_harbor_defaults(deploy: Deplo
 
 
 def test_client_id_default_is_the_derived_one(deploy: Deploy) -> None:
-    from harbor_sso.settings import validate
+    from harbor_sso.validation import validate
 
     expected = validate(GUIDE).effective_client_id
     run = deploy()

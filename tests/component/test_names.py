@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harbor_sso.settings import ARGUMENTS, ConfigError, suggestion, unknown_argument, validate
 from harbor_sso.text import controls, invisibles, scripts
+from harbor_sso.validation import ARGUMENTS, ConfigError, suggestion, unknown_argument, validate
 from tests.support import GUIDE
 
 NAMES = [

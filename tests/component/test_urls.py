@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harbor_sso.settings import ConfigError, validate
 from harbor_sso.urls import mixed_scripts, normalise
+from harbor_sso.validation import ConfigError, validate
 from tests.support import GUIDE
 
 # Paths a user may paste after each product's base URL: what the guide shows, what the

@@ -8,7 +8,7 @@ A role that reached Harbor as another (limitedguest as guest) would grant more t
 
 from __future__ import annotations
 
-from harbor_sso.settings import ROLES
+from harbor_sso.validation import ROLES
 from tests.engine.conftest import Deployment
 
 HARBOR_ROLE = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from harbor_sso.settings import PLAIN_FIELDS, ConfigError
 from harbor_sso.stack.config import (
     ARGUMENT_KEYS,
     BOOL_FIELDS,
@@ -15,6 +14,7 @@ from harbor_sso.stack.config import (
     load,
     placeholder,
 )
+from harbor_sso.validation import PLAIN_FIELDS, ConfigError
 
 BASE = {
     "harbor-sso:harborUrl": "https://harbor.company",

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from harbor_sso.naming import camel
-from harbor_sso.settings import Settings
+from harbor_sso.validation import Settings
 from tests.support import ROOT
 
 

@@ -30,7 +30,7 @@ import trustme
 import werkzeug.serving
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from harbor_sso.settings import MANAGED_SCOPES
+from harbor_sso.validation import MANAGED_SCOPES
 
 with warnings.catch_warnings():
     # oidc-provider-mock imports authlib modules that authlib deprecates, and authlib

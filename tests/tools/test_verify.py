@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from harbor_sso.settings import Settings, validate
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.verify import Check, Expected, http_fetch, printable, report, verify
+from harbor_sso.validation import Settings, validate
 
 from .hostile import raw_server, send
 from .stand_ins import (

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harbor_sso.settings import validate
 from harbor_sso.tools import verify as verify_module
 from harbor_sso.tools.cli import main
 from harbor_sso.tools.verify import (
@@ -26,6 +25,7 @@ from harbor_sso.tools.verify import (
     redact,
     verify,
 )
+from harbor_sso.validation import validate
 from tests.support import examples
 
 from .hostile import Respond, drip, flood, raw_server, send

@@ -7,7 +7,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from harbor_sso.settings import (
+from harbor_sso.tools.mocks import AuthentikHarborMocks, run_program
+from harbor_sso.validation import (
     ARGUMENTS,
     ConfigError,
     check_client_secret,
@@ -15,7 +16,6 @@ from harbor_sso.settings import (
     resolve,
     validate,
 )
-from harbor_sso.tools.mocks import AuthentikHarborMocks, run_program
 
 BASE = {"harbor_url": "https://harbor.company", "authentik_url": "https://authentik.company"}
 
