@@ -28,8 +28,8 @@ import pulumi_authentik as authentik
 import pulumiverse_harbor as harbor
 
 from harbor_sso import HarborAuthentikSSO
-from harbor_sso.tools.cli import _quiet_stray_loops
-from harbor_sso.tools.mocks import AuthentikHarborMocks, Registered, mock_engine, run_program
+from harbor_sso.cli import _quiet_stray_loops
+from harbor_sso.offline.mocks import AuthentikHarborMocks, Registered, mock_engine, run_program
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 5
@@ -245,7 +245,7 @@ def command_time(cmd: list[str]) -> float:
 
 
 def main() -> None:
-    sys.unraisablehook = _quiet_stray_loops  # as the CLI does: see harbor_sso.tools.cli
+    sys.unraisablehook = _quiet_stray_loops  # as the CLI does: see harbor_sso.cli
     check_equivalent()
     rows = []
     for n in (1, 10, 100):
@@ -264,7 +264,7 @@ def main() -> None:
     floor = command_time([py, "-c", "import pulumi, pulumi_authentik, pulumiverse_harbor"])
     empty = command_time([py, "-c", "pass"])
     imp = command_time([py, "-c", "import harbor_sso"])
-    plan = command_time([py, "-m", "harbor_sso.tools.cli", "plan", "--stack", "dev"])
+    plan = command_time([py, "-m", "harbor_sso.cli", "plan", "--stack", "dev"])
 
     out = [
         "# Benchmarks",

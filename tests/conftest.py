@@ -12,7 +12,7 @@ from hypothesis import settings
 
 from harbor_sso import HarborAuthentikSSO, HarborAuthentikSSOArgs
 from harbor_sso.component import OUTPUTS
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
 
 from .support import GUIDE, Run
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from harbor_sso import HarborAuthentikSSOArgs
-from harbor_sso.tools.mocks import SECRET_SIG, SIG_KEY, AuthentikHarborMocks, Exported, Registered
+from harbor_sso.offline.mocks import SECRET_SIG, SIG_KEY, AuthentikHarborMocks, Exported, Registered
 
 GUIDE: HarborAuthentikSSOArgs = {
     "harbor_url": "https://harbor.company",

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harbor_sso import ConfigError, HarborAuthentikSSO, HarborAuthentikSSOArgs
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.stack.config import ARGUMENT_KEYS, PROGRAM_KEYS, load
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.validation import ARGUMENTS, validate
 from tests.support import GUIDE, Run, examples, unwrap
 
@@ -113,8 +113,8 @@ def test_same_arguments_same_inputs() -> None:
 
 
 def test_tls_is_verified_by_default_on_both_providers() -> None:
-    from harbor_sso.tools.plan import plan
-    from harbor_sso.tools.stackfile import read_stack
+    from harbor_sso.offline.plan import plan
+    from harbor_sso.offline.stackfile import read_stack
     from tests.support import ROOT
 
     for stack in ("dev", "staging", "prod"):

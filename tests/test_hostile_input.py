@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
+from harbor_sso.cli import main
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.stack.config import load
-from harbor_sso.tools.cli import main
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.validation import validate
 from tests.support import GUIDE, ROOT, examples
 

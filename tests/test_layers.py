@@ -11,7 +11,9 @@ from tests.support import ROOT
 PROBE = """
 import sys
 sys.modules["harbor_sso.stack"] = None  # any import of them now fails
-sys.modules["harbor_sso.tools"] = None
+sys.modules["harbor_sso.offline"] = None
+sys.modules["harbor_sso.live"] = None
+sys.modules["harbor_sso.cli"] = None
 import harbor_sso, harbor_sso.component, harbor_sso.validation, harbor_sso.harbor_side
 loaded = sorted(m for m in sys.modules if m.startswith("harbor_sso") and sys.modules[m])
 print(",".join(loaded))
@@ -25,4 +27,10 @@ def test_the_library_imports_without_the_program_and_the_tools() -> None:
     assert result.returncode == 0, result.stderr
     loaded = result.stdout.strip().split(",")
     assert "harbor_sso.component" in loaded
-    assert not [m for m in loaded if m.startswith(("harbor_sso.stack", "harbor_sso.tools"))]
+    assert not [
+        m
+        for m in loaded
+        if m.startswith(
+            ("harbor_sso.stack", "harbor_sso.offline", "harbor_sso.live", "harbor_sso.cli")
+        )
+    ]

@@ -12,10 +12,10 @@ import pulumi
 import pytest
 import yaml
 
+from harbor_sso.cli import main
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.stack.config import load
 from harbor_sso.stack.program import main as stack_main
-from harbor_sso.tools.cli import main
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.validation import ConfigError, check_client_secret, resolve
 from tests.support import GUIDE, ROOT, Run, is_secret_input
 

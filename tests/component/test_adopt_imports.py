@@ -10,8 +10,8 @@ import pulumi
 import pytest
 
 from harbor_sso import HarborAuthentikSSO
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.stack.config import load
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.validation import ConfigError
 from tests.support import GUIDE
 

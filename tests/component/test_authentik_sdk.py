@@ -10,7 +10,7 @@ from packaging.version import Version
 from pulumi.runtime import settings
 
 from harbor_sso import authentik_sdk
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
 
 
 def _pulumi_version() -> Version:

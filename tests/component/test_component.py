@@ -16,7 +16,7 @@ import pytest
 from harbor_sso import ConfigError, HarborAuthentikSSO
 from harbor_sso.harbor_side import MATCH_ALL_GROUPS, NO_ADMIN_GROUP
 from harbor_sso.lookups import AuthentikLookups, LookupFailed, MissingObjectError, lookups_for
-from harbor_sso.tools.mocks import (
+from harbor_sso.offline.mocks import (
     ApiError,
     AuthentikHarborMocks,
     mock_engine,

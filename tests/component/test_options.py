@@ -9,7 +9,7 @@ import pulumiverse_harbor as harbor
 import pytest
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
-from harbor_sso.tools.mocks import AuthentikHarborMocks, run_program
+from harbor_sso.offline.mocks import AuthentikHarborMocks, run_program
 from tests.support import GUIDE
 
 

@@ -18,7 +18,7 @@ import pytest
 from harbor_sso import ConfigError, HarborAuthentikSSO
 from harbor_sso.harbor_side import membership_name
 from harbor_sso.lookups import MissingObjectError
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.validation import ROLES as ROLE_NAMES
 from tests.support import GUIDE, Run
 

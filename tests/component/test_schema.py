@@ -19,7 +19,7 @@ from pulumi.provider.experimental.component import ComponentProvider
 from harbor_sso import HarborAuthentikSSO, HarborAuthentikSSOArgs, plugin
 from harbor_sso.component import OUTPUTS, PACKAGE, TYPE_TOKEN
 from harbor_sso.naming import camel
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
 from tests.support import GUIDE, ROOT, is_secret_input
 
 PLUGIN = ROOT / "plugin"

@@ -11,7 +11,7 @@ import pulumi
 import pytest
 
 from harbor_sso import HarborAuthentikSSO
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, numeric_id, run_program
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, numeric_id, run_program
 from tests.support import GUIDE, Run, unwrap
 
 

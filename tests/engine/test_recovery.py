@@ -48,7 +48,7 @@ def test_a_pair_made_by_hand_is_adopted_without_replacing_anything(
         + "".join(line + "\n" for line in stack_file.read_text().splitlines() if "encr" in line)
     )
     adopted = subprocess.run(
-        [sys.executable, "-m", "harbor_sso.tools.cli", "adopt",
+        [sys.executable, "-m", "harbor_sso.cli", "adopt",
          "--authentik-url", pair.authentik.base, "--harbor-url", pair.harbor.url,
          "--slug", "harbor-real", "--project", "team", "--stack", deployment.stack,
          "--stack-file", str(stack_file), "--set"],

@@ -138,9 +138,9 @@ def test_a_fresh_pulumi_up_installs_and_runs_the_program(repo: Path) -> None:
         import json, runpy, sys
         from pathlib import Path
         import harbor_sso
-        from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
-        from harbor_sso.tools.plan import program_config
-        from harbor_sso.tools.stackfile import read_stack
+        from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
+        from harbor_sso.offline.plan import program_config
+        from harbor_sso.offline.stackfile import read_stack
 
         config = program_config(read_stack(Path(sys.argv[1]), "dev"))
         mocks = AuthentikHarborMocks(permissive=True)

@@ -1,8 +1,8 @@
-"""The real CLI reads project and stack files; `harbor_sso.tools.stackfile` must agree.
+"""The real CLI reads project and stack files; `harbor_sso.offline.stackfile` must agree.
 
 `plan` and `verify --stack` validate what `stackfile.read_stack` says the program will
 see. Here the engine itself answers (`pulumi config --json`), for every case the pure
-table replays (tests/tools/test_stackfile.py), for project defaults, the shipped stacks,
+table replays (tests/offline/test_stackfile.py), for project defaults, the shipped stacks,
 what the engine refuses, and a value the CLI encrypts itself.
 """
 
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from harbor_sso.tools.cli import main
-from harbor_sso.tools.stackfile import ProjectError, read_stack
+from harbor_sso.cli import main
+from harbor_sso.offline.stackfile import ProjectError, read_stack
 from tests.engine.conftest import Cli
+from tests.offline.test_stackfile import CASES
 from tests.support import ROOT
-from tests.tools.test_stackfile import CASES
 
 PROJECT = "name: harbor-sso\nruntime: python\nstackConfigDir: stacks\n"
 

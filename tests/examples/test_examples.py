@@ -13,7 +13,7 @@ from pulumi.provider.experimental.component import ComponentProvider
 
 from harbor_sso import HarborAuthentikSSO
 from harbor_sso.component import PACKAGE, TYPE_TOKEN
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
 from tests.support import ROOT, is_secret_input
 
 EXAMPLES = ROOT / "examples"

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from harbor_sso.live.verify import Expected, report, verify
 from harbor_sso.stack.config import ENVIRONMENT
-from harbor_sso.tools.verify import Expected, report, verify
 from harbor_sso.validation import validate
 
 # the URLs, then the credentials the stack program itself reads from the environment

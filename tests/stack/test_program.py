@@ -10,10 +10,10 @@ import pytest
 
 from harbor_sso import ConfigError, HarborAuthentikSSO, HarborAuthentikSSOArgs
 from harbor_sso.naming import camel
+from harbor_sso.offline.mocks import AuthentikHarborMocks, Registered, mock_engine, run_program
 from harbor_sso.stack import program
 from harbor_sso.stack.config import load
 from harbor_sso.stack.program import main
-from harbor_sso.tools.mocks import AuthentikHarborMocks, Registered, mock_engine, run_program
 from tests.component.test_component import ARGUMENT_EFFECTS
 from tests.support import is_secret_input, unwrap
 

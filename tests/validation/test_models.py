@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from harbor_sso.tools.mocks import AuthentikHarborMocks, run_program
+from harbor_sso.offline.mocks import AuthentikHarborMocks, run_program
 from harbor_sso.validation import (
     ARGUMENTS,
     ConfigError,

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harbor_sso.tools.cli import main
-from harbor_sso.tools.plan import plan, render_text
-from harbor_sso.tools.stackfile import read_stack
+from harbor_sso.cli import main
+from harbor_sso.offline.plan import plan, render_text
+from harbor_sso.offline.stackfile import read_stack
 from tests.support import ROOT, examples
 
 from .conftest import put

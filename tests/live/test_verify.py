@@ -1,4 +1,4 @@
-"""``harbor-sso verify`` against real servers on loopback (see tests/tools/stand_ins.py)."""
+"""``harbor-sso verify`` against real servers on loopback (see tests/stand_ins/oidc.py)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,10 @@ from typing import Any
 
 import pytest
 
-from harbor_sso.tools.cli import main
-from harbor_sso.tools.verify import Check, Expected, http_fetch, printable, report, verify
+from harbor_sso.cli import main
+from harbor_sso.live.verify import Check, Expected, http_fetch, printable, report, verify
 from harbor_sso.validation import Settings, validate
-
-from .hostile import raw_server, send
-from .stand_ins import (
+from tests.stand_ins.oidc import (
     Authentik,
     Harbor,
     HarborConfig,
@@ -27,6 +25,8 @@ from .stand_ins import (
     harbor_stand_in,
     tls_for,
 )
+
+from .hostile import raw_server, send
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import pytest
 
-from harbor_sso.tools.stackfile import (
+from harbor_sso.offline.stackfile import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     ConfigValue,

@@ -15,11 +15,11 @@ import pulumi
 import pytest
 import yaml
 
+from harbor_sso.cli import main
 from harbor_sso.harbor_side import MATCH_ALL_GROUPS, NO_ADMIN_GROUP
+from harbor_sso.offline.mocks import AuthentikHarborMocks, mock_engine, run_program
 from harbor_sso.stack import program
 from harbor_sso.stack.config import load
-from harbor_sso.tools.cli import main
-from harbor_sso.tools.mocks import AuthentikHarborMocks, mock_engine, run_program
 from tests.stand_ins.pair import Pair, seed
 
 from .conftest import PASSWORD, TOKEN

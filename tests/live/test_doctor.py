@@ -1,5 +1,5 @@
 """``harbor-sso doctor`` against the authentik and Harbor API stand-ins
-(tests/stand_ins/) and hostile servers (tests/tools/hostile.py)."""
+(tests/stand_ins/) and hostile servers (tests/live/hostile.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from harbor_sso.cli import main
 from harbor_sso.harbor_side import NO_ADMIN_GROUP
-from harbor_sso.tools.cli import main
-from harbor_sso.tools.verify import Credential, CredentialWithheld, http_fetch
+from harbor_sso.live.verify import Credential, CredentialWithheld, http_fetch
 from tests.stand_ins.pair import Pair, seed
 
 from .conftest import PASSWORD, TOKEN

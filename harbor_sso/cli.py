@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .verify import Expected
+    from .live.verify import Expected
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -18,8 +18,8 @@ EXIT_INVALID = 2
 
 def _invalid(exc: Exception, rename: Callable[[str], str] = str) -> int:
     """Report a bad configuration or project (one line per problem); the exit status."""
-    from ..text import printable
-    from ..validation import ConfigError
+    from .text import printable
+    from .validation import ConfigError
 
     lines = exc.lines(rename) if isinstance(exc, ConfigError) else [str(exc)]
     for line in lines:
@@ -29,10 +29,10 @@ def _invalid(exc: Exception, rename: Callable[[str], str] = str) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from ..validation import ConfigError
-    from .plan import check_project, plan, plan_program, render_json, render_text
-    from .stack_checks import plain_credentials, sibling_conflicts
-    from .stackfile import ProjectError, read_stack
+    from .offline.plan import check_project, plan, plan_program, render_json, render_text
+    from .offline.stack_checks import plain_credentials, sibling_conflicts
+    from .offline.stackfile import ProjectError, read_stack
+    from .validation import ConfigError
 
     project_dir = Path(args.program or args.project_dir)
     try:
@@ -45,7 +45,7 @@ def _plan(args: argparse.Namespace) -> int:
             if conflicts:
                 raise ConfigError(conflicts)
             for key, message in plain_credentials(files):
-                logging.getLogger("harbor_sso.tools.plan").warning("%s: %s", key, message)
+                logging.getLogger("harbor_sso.offline.plan").warning("%s: %s", key, message)
             result = plan(files)
     except (ConfigError, ProjectError) as exc:
         return _invalid(exc)
@@ -57,8 +57,8 @@ def _expected(args: argparse.Namespace) -> Expected:
     """The expectation from a stack file (flags given beside it win), or from the flags."""
     import json
 
-    from ..validation import validate
-    from .verify import EXPECTATION_FIELDS, Expected
+    from .live.verify import EXPECTATION_FIELDS, Expected
+    from .validation import validate
 
     given = {
         "harbor_url": args.harbor_url,
@@ -71,9 +71,9 @@ def _expected(args: argparse.Namespace) -> Expected:
     if not args.stack:
         return Expected.from_settings(validate(given))
 
-    from ..stack.config import config_key, load
-    from .plan import program_config
-    from .stackfile import ProjectError, read_stack
+    from .offline.plan import program_config
+    from .offline.stackfile import ProjectError, read_stack
+    from .stack.config import config_key, load
 
     config = program_config(read_stack(Path(args.project_dir), args.stack))
     values = dict(config.values)
@@ -101,9 +101,9 @@ def _expected(args: argparse.Namespace) -> Expected:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ..validation import ConfigError
-    from .stackfile import ProjectError
-    from .verify import http_fetch, report, verify
+    from .live.verify import http_fetch, report, verify
+    from .offline.stackfile import ProjectError
+    from .validation import ConfigError
 
     if not args.stack and not (args.harbor_url and args.authentik_url):
         print("error: give --stack, or --harbor-url and --authentik-url", file=sys.stderr)
@@ -126,7 +126,7 @@ def _api_fetch(
     to show; or the exit status when one is missing or unusable (never echoed)."""
     import os
 
-    from .verify import Credential, http_fetch
+    from .live.verify import Credential, http_fetch
 
     env = {
         "AUTHENTIK_TOKEN": os.environ.get("AUTHENTIK_TOKEN", ""),
@@ -158,7 +158,7 @@ def _api_fetch(
 
 def _api_settings(args: argparse.Namespace) -> Any:
     """The URLs and slug of doctor and adopt, validated; the exit status if bad."""
-    from ..validation import ConfigError, validate
+    from .validation import ConfigError, validate
 
     given = {"harbor_url": args.harbor_url, "authentik_url": args.authentik_url}
     if args.slug is not None:
@@ -185,7 +185,7 @@ def _live_pair(
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from .doctor import REQUESTS_PER_RUN, diagnose, report
+    from .live.doctor import REQUESTS_PER_RUN, diagnose, report
 
     live = _live_pair(args, REQUESTS_PER_RUN, "doctor")
     if isinstance(live, int):
@@ -198,7 +198,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _adopt(args: argparse.Namespace) -> int:
-    from .adopt import REQUESTS_PER_RUN, AdoptFailed, run_adopt
+    from .live.adopt import REQUESTS_PER_RUN, AdoptFailed, run_adopt
 
     if args.set and not args.stack:
         print("error: --set needs --stack (the stack to set the secret in)", file=sys.stderr)
@@ -210,7 +210,7 @@ def _adopt(args: argparse.Namespace) -> int:
     try:
         text = run_adopt(fetch, settings, args, secrets)
     except AdoptFailed as exc:
-        from .verify import redact
+        from .live.verify import redact
 
         for line in exc.lines:
             print(redact(line, secrets), file=sys.stderr)
@@ -227,7 +227,7 @@ def _flag(argument: str) -> str:
 
 
 def _timeout(text: str) -> float:
-    from .verify import MAX_TIMEOUT
+    from .live.verify import MAX_TIMEOUT
 
     try:
         seconds = float(text)

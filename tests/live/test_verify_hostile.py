@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harbor_sso.tools import verify as verify_module
-from harbor_sso.tools.cli import main
-from harbor_sso.tools.verify import (
+from harbor_sso.cli import main
+from harbor_sso.live import verify as verify_module
+from harbor_sso.live.verify import (
     MAX_BODY,
     Credential,
     CredentialWithheld,

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from harbor_sso.tools.cli import main
-from harbor_sso.tools.plan import plan, render_json, render_text
-from harbor_sso.tools.stackfile import read_stack
+from harbor_sso.cli import main
+from harbor_sso.offline.plan import plan, render_json, render_text
+from harbor_sso.offline.stackfile import read_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 STACKS = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
@@ -69,7 +69,7 @@ def test_json_is_stable_across_processes() -> None:
     cmd = [
         sys.executable,
         "-m",
-        "harbor_sso.tools.cli",
+        "harbor_sso.cli",
         "plan",
         "--stack",
         "dev",
@@ -86,7 +86,7 @@ def test_json_is_stable_across_processes() -> None:
 
 @pytest.fixture
 def copy(project: Path) -> Path:
-    return project  # tests/tools/conftest.py
+    return project  # tests/offline/conftest.py
 
 
 def edit_dev(project: Path, **changes: object) -> None:

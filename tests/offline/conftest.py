@@ -1,30 +1,14 @@
-"""Fixtures of the tools' tests: a copy of this project to edit, and the live-pair
-stand-ins doctor and adopt read, with canary credentials in the environment (a
-credential that reaches any output names itself)."""
+"""Fixtures of the offline tools' tests: a copy of this project to edit."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.stand_ins.pair import Pair, api_stand_ins
 from tests.support import ROOT
-
-TOKEN = "tok-CANARY-7f3a9c"
-PASSWORD = "pw-CANARY-41d2e8"
-
-
-@pytest.fixture
-def pair(monkeypatch: pytest.MonkeyPatch) -> Iterator[Pair]:
-    monkeypatch.setenv("AUTHENTIK_TOKEN", TOKEN)
-    monkeypatch.setenv("HARBOR_PASSWORD", PASSWORD)
-    monkeypatch.delenv("HARBOR_USERNAME", raising=False)
-    with api_stand_ins(TOKEN, PASSWORD) as running:
-        yield running
 
 
 @pytest.fixture

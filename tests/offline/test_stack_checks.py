@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from harbor_sso.tools.cli import main
-from harbor_sso.tools.stack_checks import plain_credentials, sibling_conflicts
-from harbor_sso.tools.stackfile import read_stack
+from harbor_sso.cli import main
+from harbor_sso.offline.stack_checks import plain_credentials, sibling_conflicts
+from harbor_sso.offline.stackfile import read_stack
 from tests.support import ROOT
 
 from .conftest import put

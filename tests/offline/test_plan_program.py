@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harbor_sso.tools.cli import main
+from harbor_sso.cli import main
 from tests.support import ROOT
 
 PROGRAM = """\

@@ -145,7 +145,7 @@ def _inside(folder: Path) -> Iterator[None]:
 
 def _run(files: StackFiles, main: Callable[[], None], config: ProgramConfig) -> dict[str, Any]:
     mocks = AuthentikHarborMocks(permissive=True)
-    warnings = logging.getLogger("harbor_sso.tools.plan")
+    warnings = logging.getLogger("harbor_sso.offline.plan")
     with mock_engine(
         mocks,
         project=files.project,

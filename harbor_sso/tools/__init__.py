@@ -1,1 +1,0 @@
-"""Offline tools: `harbor-sso plan`, `harbor-sso verify`, and the mock engine they share."""
