@@ -101,7 +101,8 @@ def _expected(args: argparse.Namespace) -> Expected:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .live.verify import http_fetch, report, verify
+    from .live.http import http_fetch
+    from .live.verify import report, verify
     from .offline.stackfile import ProjectError
     from .validation import ConfigError
 
@@ -126,7 +127,7 @@ def _api_fetch(
     to show; or the exit status when one is missing or unusable (never echoed)."""
     import os
 
-    from .live.verify import Credential, http_fetch
+    from .live.http import Credential, http_fetch
 
     env = {
         "AUTHENTIK_TOKEN": os.environ.get("AUTHENTIK_TOKEN", ""),
@@ -210,7 +211,7 @@ def _adopt(args: argparse.Namespace) -> int:
     try:
         text = run_adopt(fetch, settings, args, secrets)
     except AdoptFailed as exc:
-        from .live.verify import redact
+        from .live.http import redact
 
         for line in exc.lines:
             print(redact(line, secrets), file=sys.stderr)
@@ -227,7 +228,7 @@ def _flag(argument: str) -> str:
 
 
 def _timeout(text: str) -> float:
-    from .live.verify import MAX_TIMEOUT
+    from .live.http import MAX_TIMEOUT
 
     try:
         seconds = float(text)

@@ -38,7 +38,7 @@ from ..validation import (
 )
 from .doctor import REQUESTS_PER_RUN as DOCTOR_REQUESTS
 from .doctor import Doctor, _value, q
-from .verify import Fetch, redact
+from .http import Fetch, redact
 
 MAX_PROJECTS = 20
 REQUESTS_PER_RUN = DOCTOR_REQUESTS + 2 * MAX_PROJECTS

@@ -28,7 +28,7 @@ from urllib.parse import quote, urlsplit
 
 from ..harbor_side import NO_ADMIN_GROUP
 from ..validation import CALLBACK_PATH, MANAGED_SCOPES, Settings
-from .verify import Fetch, NotJson, _get, decode_json, printable, redact
+from .http import Fetch, NotJson, decode_json, get, printable, redact
 
 Status = Literal["PASS", "WARN", "FAIL"]
 MAX_MAPPINGS = 12
@@ -102,7 +102,7 @@ class Doctor:
         return value
 
     def read_with_total(self, url: str, what: str) -> tuple[tuple[Any, str | None], str | None]:
-        response = _get(self.fetch, url)
+        response = get(self.fetch, url)
         if isinstance(response, str):
             return (None, response), None
         total = response.headers.get("X-Total-Count")

@@ -11,7 +11,7 @@ import pytest
 
 from harbor_sso.cli import main
 from harbor_sso.harbor_side import NO_ADMIN_GROUP
-from harbor_sso.live.verify import Credential, CredentialWithheld, http_fetch
+from harbor_sso.live.http import Credential, CredentialWithheld, http_fetch
 from tests.stand_ins.pair import Pair, seed
 
 from .conftest import PASSWORD, TOKEN

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from harbor_sso.cli import main
-from harbor_sso.live.verify import Check, Expected, http_fetch, printable, report, verify
+from harbor_sso.live.http import http_fetch, printable
+from harbor_sso.live.verify import Check, Expected, report, verify
 from harbor_sso.validation import Settings, validate
 from tests.stand_ins.oidc import (
     Authentik,

@@ -13,18 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harbor_sso.cli import main
-from harbor_sso.live import verify as verify_module
-from harbor_sso.live.verify import (
+from harbor_sso.live import http as http_module
+from harbor_sso.live.http import (
     MAX_BODY,
     Credential,
     CredentialWithheld,
-    Expected,
     NotJson,
     decode_json,
     http_fetch,
     redact,
-    verify,
 )
+from harbor_sso.live.verify import Expected, verify
 from harbor_sso.validation import validate
 from tests.support import examples
 
@@ -305,7 +304,7 @@ def _fetch_raising(monkeypatch: pytest.MonkeyPatch, message: str, *creds: Creden
         seen.append(dict(headers or {}))
         raise OSError(message)
 
-    monkeypatch.setattr(verify_module, "_bounded_get", failing)
+    monkeypatch.setattr(http_module, "_bounded_get", failing)
     return http_fetch(5, credentials=creds), seen
 
 
@@ -362,7 +361,7 @@ def test_a_credential_only_in_an_errors_arguments_is_withheld(
     def failing(url: str, seconds: float, tls: Any, headers: Any = None) -> Any:
         raise Quiet("tok-secret")
 
-    monkeypatch.setattr(verify_module, "_bounded_get", failing)
+    monkeypatch.setattr(http_module, "_bounded_get", failing)
     fetch = http_fetch(5, credentials=[Credential.bearer("https://a/api", "tok-secret")])
     with pytest.raises(CredentialWithheld):
         fetch("https://a/api/v3/")
