@@ -1,0 +1,31 @@
+"""A finding of doctor: PASS, WARN or FAIL, what was found, and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ..http import redact
+
+Status = Literal["PASS", "WARN", "FAIL"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    status: Status
+    name: str
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        fix = f" Fix: {self.fix}" if self.fix and self.status != "PASS" else ""
+        return f"{self.status}  {self.name}: {self.detail}{fix}"
+
+
+def report(findings: Sequence[Finding], secrets: Sequence[str] = ()) -> Iterator[str]:
+    """One line per finding, then a count; no line holds a credential."""
+    for finding in findings:
+        yield redact(finding.line(), secrets)
+    counts = {s: sum(f.status == s for f in findings) for s in ("PASS", "WARN", "FAIL")}
+    yield f"{counts['PASS']} passed, {counts['WARN']} warned, {counts['FAIL']} failed"
