@@ -101,3 +101,43 @@ def test_the_readme_says_how_long_the_checks_take() -> None:
     top = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## ", 1)[0]
     assert re.search(r"fresh machine it takes about\s+\d+ minutes", top)
     assert re.search(r"second run takes about\s+\d+ minutes", top)
+
+
+def doc(name: str) -> str:
+    return (ROOT / "docs" / name).read_text(encoding="utf-8")
+
+
+def test_the_typescript_snippet_imports_what_pulumi_package_add_generates() -> None:
+    # a held-out TypeScript run: the bare names fail with TS2307 (real-systems.md)
+    snippet = doc("other-languages.md").split("```ts", 1)[1].split("```", 1)[0]
+    imports = re.findall(r'from "([^"]+)"', snippet)
+    assert imports == ["@pulumi/pulumi", "@pulumi/authentik", "@pulumiverse/harbor",
+                       "@<org>/harbor-sso"]  # fmt: skip
+    assert "pulumi config set --secret authentikToken" in doc("other-languages.md")
+    assert "Node.js 22" in doc("other-languages.md")
+
+
+def test_plugin_consumers_are_told_to_run_pulumi_install_first() -> None:
+    commands = doc("other-languages.md").split("```sh")[2].split("```", 1)[0].splitlines()
+    assert commands.index("pulumi install") < commands.index("pulumi up")
+    assert "`pulumi install` first" in doc("other-languages.md")
+
+
+def test_operations_tell_the_measured_slug_change() -> None:
+    # measured: an update in place, and returning users meet Harbor's 409
+    text = doc("operations.md").replace("\n", " ")
+    assert "**update in place**" in text
+    assert "failed to create user record" in text
+    assert "replaces the application" not in text and "onboarded again as new" not in text
+
+
+def test_adoption_keeps_a_missing_offline_access() -> None:
+    assert "`offline_access` is added" not in doc("adoption.md").replace("\n", " ")
+    assert "A missing `offline_access` is KEEP" in doc("adoption.md")
+
+
+def test_troubleshooting_lists_the_upstream_behaviours_users_will_see() -> None:
+    text = doc("troubleshooting.md").replace("\n", " ")
+    for seen in ("0.12.0 < 2025.8.1", "pulumi-terraform-bridge#3349", "import harbor_sso",
+                 "exited prematurely"):  # fmt: skip
+        assert seen in text, seen
