@@ -180,23 +180,26 @@ def test_the_plugin_installs_as_the_language_host_installs_it_and_infers_the_sch
     assert not (plugin / "pyproject.toml").exists()
     install_dependencies(plugin, venv)
 
-    # pulumi-language-python RunPlugin: `python <plugin dir>` runs __main__.py; here it is
-    # loaded without serving, and the host's schema is inferred from what it would host.
+    # pulumi-language-python RunPlugin: `python <plugin dir>` runs __main__.py; here it runs
+    # without serving, and the schema is the one the provider it would serve answers.
     result = run_in(
         venv,
         plugin,
         """
         import importlib.util, json
-        from pulumi.provider.experimental.component import ComponentProvider
+        import harbor_sso.plugin
 
+        hosted = {}
+
+        async def listen(provider, args):
+            hosted["provider"] = provider
+
+        harbor_sso.plugin.listen = listen
         spec = importlib.util.spec_from_file_location("plugin_main", "__main__.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        hosted = {}
-        module.component_provider_host = lambda c, **kw: hosted.update(kw, components=c)
         module.main()
-        provider = ComponentProvider(hosted["components"], hosted["name"], hosted["version"])
-        print(json.dumps({"schema": json.loads(provider.schema)}))
+        print(json.dumps({"schema": json.loads(hosted["provider"].schema)}))
         """,
     )
     schema = result["schema"]
