@@ -3,6 +3,7 @@ every character that is not printable escaped, look-ups named, integers as integ
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -134,3 +135,21 @@ def test_an_error_line_escapes_what_a_key_holds(
     assert err.splitlines() == [
         "error: harbor-sso:x\\nerror: all good\\u202e: unknown config key (a typo?)"
     ]
+
+
+def test_turning_primary_auth_mode_on_is_said_to_be_one_way(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # terraform-provider-harbor sends primary_auth_mode omitempty: false never reaches
+    # Harbor (models/config.go `ConfigBodyAuthPost`), so "on" cannot be undone from here
+    put(project, "dev", primaryAuthMode=True)
+    with caplog.at_level(logging.WARNING):
+        assert main(["plan", "--stack", "dev", "--project-dir", str(project)]) == 0
+    assert any(
+        r.getMessage().startswith("harbor-sso:primaryAuthMode: is one-way") for r in caplog.records
+    )
+    caplog.clear()
+    put(project, "dev", primaryAuthMode=False)
+    with caplog.at_level(logging.WARNING):
+        main(["plan", "--stack", "dev", "--project-dir", str(project)])
+    assert not any("one-way" in r.getMessage() for r in caplog.records)
