@@ -34,3 +34,14 @@ def test_a_removed_group_filter_stops_filtering(deployment: Deployment) -> None:
     deployment.ok("up")
     assert deployment.pair.harbor.config["oidc_group_filter"] == MATCH_ALL_GROUPS
     deployment.ok("preview:expect-no-changes")
+
+
+def test_a_removed_group_and_project_role_are_deleted(deployment: Deployment) -> None:
+    deployment.ok("up")
+    assert len(deployment.pair.authentik.bindings) == 2
+    deployment.configure(allowedGroups=["harbor-users"], projectRoles=None)
+    deployment.ok("up")
+    (binding,) = deployment.pair.authentik.bindings
+    assert deployment.pair.authentik.groups[binding["group"]]["name"] == "harbor-users"
+    assert deployment.pair.harbor.members[deployment.pair.harbor.projects["team"]] == []
+    deployment.ok("preview:expect-no-changes")
