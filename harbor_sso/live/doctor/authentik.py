@@ -19,7 +19,7 @@ from ..reading import (
     Got,
     q,
 )
-from .findings import Finding
+from .findings import Finding, judged
 
 DEFAULT_SUB_MODE = "hashed_user_id"  # terraform-provider-authentik's default
 ICON_REMOVED = (2025, 12)
@@ -159,34 +159,32 @@ def redirects(provider: dict[str, Any], external_url: str) -> list[Finding]:
 
 
 def client(provider: dict[str, Any]) -> list[Finding]:
-    found: list[Finding] = []
     kind = provider.get("client_type")
-    if kind == "confidential":
-        found.append(Finding("PASS", "client type", "confidential"))
-    else:
-        found.append(
-            Finding(
+    return [
+        judged(
+            "client type",
+            kind == "confidential",
+            "confidential",
+            (
                 "WARN",
-                "client type",
                 f"client type is {q(kind)}: anyone who knows the "
                 "client ID can get tokens without the secret Harbor holds",
                 "set client_type 'confidential', as the component does",
-            )
-        )
-    if provider.get("signing_key"):
-        found.append(Finding("PASS", "signing key", "set: ID tokens are signed with RS256"))
-    else:
-        found.append(
-            Finding(
+            ),
+        ),
+        judged(
+            "signing key",
+            bool(provider.get("signing_key")),
+            "set: ID tokens are signed with RS256",
+            (
                 "FAIL",
-                "signing key",
                 "no signing key: authentik signs ID tokens HS256 "
                 "with the client secret, which Harbor's go-oidc verifier refuses (RS256)",
                 "select a certificate as the provider's signing key, e.g. "
                 "'authentik Self-signed Certificate'",
-            )
-        )
-    return found
+            ),
+        ),
+    ]
 
 
 def mappings(provider: dict[str, Any], read: list[dict[str, Any]]) -> list[Finding]:

@@ -29,3 +29,11 @@ def report(findings: Sequence[Finding], secrets: Sequence[str] = ()) -> Iterator
         yield redact(finding.line(), secrets)
     counts = {s: sum(f.status == s for f in findings) for s in ("PASS", "WARN", "FAIL")}
     yield f"{counts['PASS']} passed, {counts['WARN']} warned, {counts['FAIL']} failed"
+
+
+def judged(name: str, ok: bool, passed: str, problem: tuple[Status, str, str]) -> Finding:
+    """One check's finding: PASS with what was found, else the problem (status, what, fix)."""
+    if ok:
+        return Finding("PASS", name, passed)
+    status, detail, fix = problem
+    return Finding(status, name, detail, fix)

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 from ...harbor_side import NO_ADMIN_GROUP
 from ...validation import MANAGED_SCOPES, Settings
 from ..reading import Got, Reading, listed_users, q, value_of
-from .findings import Finding
+from .findings import Finding, judged
 
 
 def harbor_api(reading: Reading, settings: Settings) -> tuple[list[Finding], str]:
@@ -74,57 +74,57 @@ def harbor(reading: Reading, settings: Settings) -> list[Finding]:
     found: list[Finding] = []
     provider = reading.found.provider
     mode = value_of(config, "auth_mode")
-    if mode == "oidc_auth":
-        found.append(Finding("PASS", "Harbor auth mode", "oidc_auth"))
-    else:
-        found.append(
-            Finding(
+    found.append(
+        judged(
+            "Harbor auth mode",
+            mode == "oidc_auth",
+            "oidc_auth",
+            (
                 "FAIL",
-                "Harbor auth mode",
                 f"auth_mode is {q(mode)}, not 'oidc_auth'",
                 "set Harbor's authentication mode to OIDC (the component's ConfigAuth)",
-            )
+            ),
         )
+    )
     found += endpoint(value_of(config, "oidc_endpoint"), reading, settings)
     found += client_id(value_of(config, "oidc_client_id"), provider)
     scopes = [s.strip() for s in str(value_of(config, "oidc_scope") or "").split(",")]
     missing = [s for s in ("openid", "offline_access") if s not in scopes]
     shown = q(",".join(s for s in scopes if s))
-    if missing:
-        found.append(
-            Finding(
+    claim = value_of(config, "oidc_groups_claim")
+    found += [
+        judged(
+            "Harbor OIDC scope",
+            not missing,
+            f"oidc_scope is {shown}",
+            (
                 "FAIL",
-                "Harbor OIDC scope",
                 f"oidc_scope is {shown}, without {', '.join(q(s) for s in missing)}",
                 f"set oidc_scope to {q(','.join(MANAGED_SCOPES))}",
-            )
-        )
-    else:
-        found.append(Finding("PASS", "Harbor OIDC scope", f"oidc_scope is {shown}"))
-    if value_of(config, "oidc_verify_cert") is True:
-        found.append(Finding("PASS", "certificate verification", "oidc_verify_cert is on"))
-    else:
-        found.append(
-            Finding(
+            ),
+        ),
+        judged(
+            "certificate verification",
+            value_of(config, "oidc_verify_cert") is True,
+            "oidc_verify_cert is on",
+            (
                 "WARN",
-                "certificate verification",
                 "oidc_verify_cert is off: Harbor accepts any certificate for authentik",
                 "turn it on (give Harbor the CA if authentik's certificate is private)",
-            )
-        )
-    claim = value_of(config, "oidc_groups_claim")
-    if claim:
-        found.append(Finding("PASS", "groups claim", f"oidc_groups_claim is {q(claim)}"))
-    else:
-        found.append(
-            Finding(
+            ),
+        ),
+        judged(
+            "groups claim",
+            bool(claim),
+            f"oidc_groups_claim is {q(claim)}",
+            (
                 "WARN",
-                "groups claim",
                 "oidc_groups_claim is empty: Harbor ignores "
                 "authentik groups (no admin group, no group project roles)",
                 "set it to 'groups' (the managed profile mapping emits it)",
-            )
-        )
+            ),
+        ),
+    ]
     found += admin_group(value_of(config, "oidc_admin_group"), reading.admin_groups)
     if mode == "oidc_auth" and not reading.users.why and isinstance(reading.users.value, list):
         issuer = settings.authentik_url + f"/application/o/{reading.found.slug}/"
@@ -183,25 +183,23 @@ def endpoint(endpoint: Any, reading: Reading, settings: Settings) -> list[Findin
 
 
 def client_id(harbor_id: Any, provider: dict[str, Any] | None) -> list[Finding]:
-    name = "client ID"
-    found: list[Finding] = []
     if provider is None:
-        return found
+        return []
     ours = provider.get("client_id")
     # never shown: the client secret (Harbor's configurations never carry it)
-    if harbor_id == ours:
-        found.append(Finding("PASS", name, f"Harbor and authentik both use {q(ours)}"))
-    else:
-        found.append(
-            Finding(
+    return [
+        judged(
+            "client ID",
+            harbor_id == ours,
+            f"Harbor and authentik both use {q(ours)}",
+            (
                 "FAIL",
-                name,
                 f"Harbor's oidc_client_id is {q(harbor_id)}, authentik's "
                 f"provider has {q(ours)}: authentik refuses the login",
                 "set oidc_client_id (and its secret) from the provider",
-            )
+            ),
         )
-    return found
+    ]
 
 
 def admin_group(group: Any, groups: Got) -> list[Finding]:
