@@ -53,7 +53,7 @@ def _provider_text(failure: Exception) -> str:
     """The provider's message without the SDK's and the engine's prefixes
     (`invoke of <token> failed: invocation of <token> returned an error: `)."""
     text = str(failure)
-    return text.rsplit("returned an error: ", 1)[-1].strip().removesuffix(":").strip()
+    return text.rpartition("returned an error: ")[2].strip().removesuffix(":").strip()
 
 
 def _explained(

@@ -190,6 +190,18 @@ def test_the_application_icon_warning_is_worded_exactly() -> None:
     )
 
 
+def test_the_primary_auth_mode_warning_says_it_is_one_way_and_why() -> None:
+    # terraform-provider-harbor models/config.go ConfigBodyAuthPost: primary_auth_mode is
+    # omitempty, so false never reaches Harbor
+    [(_, message)] = [w for w in warnings(primary_auth_mode=True) if w[0] == "primary_auth_mode"]
+    assert message == (
+        "is one-way: the Harbor provider never sends false (terraform-provider-harbor "
+        "models/config.go, omitempty), so setting it false or removing it later leaves OIDC "
+        "Harbor's primary login; turn it off in Harbor's Configuration page then"
+    )
+    assert [w for w in warnings() if w[0] == "primary_auth_mode"] == []
+
+
 def test_invisible_and_control_characters_are_listed_once_each_escaped() -> None:
     assert invisibles("a\u200bb\u200cc\u200b") == "\\u200b\\u200c"
     assert controls("a\x00b\nc\x1b\x00", allow="\n") == "\\x00\\x1b"
