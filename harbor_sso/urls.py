@@ -74,7 +74,7 @@ def _check_host(host: str) -> None:
     if len(host) > HOST_MAX:
         raise ValueError(f"has a host name longer than {HOST_MAX} characters")
     labels = host.split(".")
-    if len(labels) > 1 and not labels[-1]:
+    if host.endswith("."):
         labels.pop()  # a trailing dot: a fully qualified name
     for label in labels:
         if not label:

@@ -76,3 +76,17 @@ def test_the_authentik_provider_is_given_the_package_version() -> None:
 def test_other_resources_pass_the_version_transform_unchanged() -> None:
     for type_ in ("pulumi:providers:harbor", "authentik:index/application:Application"):
         assert authentik_sdk.pin_provider_version(_transform_args(type_)) is None
+
+
+def test_the_version_transform_keeps_every_other_option() -> None:
+    given = pulumi.ResourceTransformArgs(
+        custom=True,
+        type_="pulumi:providers:authentik",
+        name="n",
+        props={},
+        opts=pulumi.ResourceOptions(protect=True, ignore_changes=["token"]),
+    )
+    result = authentik_sdk.pin_provider_version(given)
+    assert result is not None
+    assert (result.opts.protect, result.opts.ignore_changes) == (True, ["token"])
+    assert result.opts.version == authentik_sdk.PACKAGE_VERSION

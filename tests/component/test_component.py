@@ -12,8 +12,10 @@ import pulumi
 import pulumi_authentik as authentik
 import pulumiverse_harbor as harbor
 import pytest
+from pulumi.runtime import settings as runtime_settings
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
+from harbor_sso.component import OUTPUTS
 from harbor_sso.harbor_side import MATCH_ALL_GROUPS, NO_ADMIN_GROUP
 from harbor_sso.lookups import AuthentikLookups, LookupFailed, MissingObjectError, lookups_for
 from harbor_sso.offline.mocks import (
@@ -502,3 +504,28 @@ def test_look_ups_outside_a_program_are_not_shared() -> None:
     first = lookups_for(AuthentikLookups, None)
     assert isinstance(first, AuthentikLookups)
     assert lookups_for(AuthentikLookups, None) is not first
+
+
+def test_the_component_registers_its_outputs_with_the_secret_kept_secret(
+    deploy: Deploy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the engine stores a component's outputs from RegisterResourceOutputs; the SDK's mock
+    # monitor drops them, so the request is read here
+    monitor = runtime_settings.get_monitor()
+    assert monitor is not None
+    registered: dict[str, Any] = {}
+    register = monitor.RegisterResourceOutputs
+
+    def recording(request: Any) -> Any:
+        registered[request.urn] = request.outputs
+        return register(request)
+
+    monkeypatch.setattr(monitor, "RegisterResourceOutputs", recording)
+    deploy()
+    [outputs] = [o for urn, o in registered.items() if urn.endswith("HarborAuthentikSSO::harbor")]
+    assert sorted(outputs.fields) == sorted(OUTPUTS)
+    # the wire's secret marker (pulumi sdk/go/common/resource/sig.go `Secret`)
+    secret = outputs.fields["client_secret"].struct_value.fields
+    assert secret["4dabf18193072939515e22adb298388d"].string_value == (
+        "1b47061264138c4ac30d75fd1eb44270"
+    )

@@ -3,10 +3,14 @@ claiming one application slug on one authentik (mock engine)."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+
 import pulumi
 import pulumi_authentik as authentik
 import pulumiverse_harbor as harbor
 import pytest
+from pulumi.runtime import settings as runtime_settings
 
 from harbor_sso import ConfigError, HarborAuthentikSSO
 from harbor_sso.offline.mocks import AuthentikHarborMocks, run_program
@@ -121,3 +125,34 @@ def test_a_slug_given_as_an_output_is_left_to_authentik(mocks: AuthentikHarborMo
 
     run_program(program)  # unknown at construction: authentik refuses it at deploy
     assert len([r for r in mocks.resources if r.type.endswith(":Application")]) == 2
+
+
+def test_an_authentik_url_given_as_an_output_is_left_to_authentik(
+    mocks: AuthentikHarborMocks,
+) -> None:
+    # two authentiks known only at deploy: at construction both URLs are the same stand-in,
+    # which must not make the one slug look taken
+    def program() -> None:
+        for name, url in (("a", "https://id1.company"), ("b", "https://id2.company")):
+            HarborAuthentikSSO(name, {**GUIDE, "authentik_url": pulumi.Output.from_input(url)})
+
+    run_program(program)
+    assert len([r for r in mocks.resources if r.type.endswith(":Application")]) == 2
+
+
+# the SDK queues each registration for an engine that never comes
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
+def test_outside_a_pulumi_run_nothing_is_claimed() -> None:
+    # no monitor (a user's own unit test without mocks): the SDK registers nothing, and
+    # two constructions of one slug are not two applications
+    assert runtime_settings.get_monitor() is None
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # the SDK makes its futures on the current loop
+    try:
+        HarborAuthentikSSO("a", GUIDE)
+        HarborAuthentikSSO("b", GUIDE)
+    finally:
+        runtime_settings.reset_options()  # drop the queued registrations with their loop
+        asyncio.set_event_loop(None)
+        loop.close()
+        gc.collect()  # their coroutines are never awaited: warn here, not in a later test
