@@ -28,7 +28,8 @@ import pulumi_authentik as authentik
 import pulumiverse_harbor as harbor
 
 from harbor_sso import HarborAuthentikSSO
-from harbor_sso.cli import _quiet_stray_loops
+from harbor_sso.cli import quiet_stray_loops
+from harbor_sso.harbor_side import MATCH_ALL_GROUPS, NO_ADMIN_GROUP
 from harbor_sso.offline.mocks import AuthentikHarborMocks, Registered, mock_engine, run_program
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,10 @@ def hand_written_program(n: int) -> Callable[[], None]:
                 oidc_auto_onboard=True,
                 oidc_verify_cert=True,
                 primary_auth_mode=False,
+                # what the component sends so that a removed admin group or filter ends
+                # (the Harbor provider never sends an empty string)
+                oidc_admin_group=NO_ADMIN_GROUP,
+                oidc_group_filter=MATCH_ALL_GROUPS,
             )
 
     return program
@@ -245,7 +250,7 @@ def command_time(cmd: list[str]) -> float:
 
 
 def main() -> None:
-    sys.unraisablehook = _quiet_stray_loops  # as the CLI does: see harbor_sso.cli
+    sys.unraisablehook = quiet_stray_loops  # as the CLI does
     check_equivalent()
     rows = []
     for n in (1, 10, 100):

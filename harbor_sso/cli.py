@@ -338,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _quiet_stray_loops(unraisable: Any) -> None:
+def quiet_stray_loops(unraisable: Any) -> None:
     # The SDK's mock monitor leaves an event loop in each executor thread; at exit their
     # finalizers fail on already-closed pipes. Harmless, but not for a user's terminal.
     obj = getattr(unraisable, "object", None)
@@ -348,7 +348,7 @@ def _quiet_stray_loops(unraisable: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    sys.unraisablehook = _quiet_stray_loops
+    sys.unraisablehook = quiet_stray_loops
     logging.basicConfig(format="warning: %(message)s", level=logging.WARNING, stream=sys.stderr)
     args = build_parser().parse_args(argv)
     code: int = args.run(args)
