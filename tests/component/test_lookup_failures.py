@@ -33,57 +33,62 @@ def failing(
     monkeypatch.setattr(mocks, "call", call)
 
 
-def test_several_groups_of_one_name_are_named_as_such(
-    deploy: Deploy, mocks: AuthentikHarborMocks, monkeypatch: pytest.MonkeyPatch
+_HARBOR_DOWN = 'Get "https://harbor.company/api/v2.0/projects?name=library": connection refused'
+
+
+@pytest.mark.parametrize(
+    ("invoke", "text", "args", "expected"),
+    [
+        # terraform-provider-authentik v2025.8.1 pkg/provider/data_source_group.go: more
+        # than one result is diag "Multiple groups found"
+        (
+            "getGroup",
+            "Multiple groups found: ",
+            {"allowed_groups": ["harbor-users"]},
+            "allowed_groups: authentik has more than one group named 'harbor-users'; the "
+            "look-up needs one",
+        ),
+        # any other failure keeps the provider's words, escaped
+        (
+            "getGroup",
+            "403 Forbidden: token lacks\npermission: ",
+            {"allowed_groups": ["harbor-users"]},
+            "allowed_groups: looking up group 'harbor-users' failed: 403 Forbidden: token "
+            "lacks\\npermission",
+        ),
+        # the groups text from a flow look-up is not read as groups
+        (
+            "getFlow",
+            "Multiple groups found",
+            {"allowed_groups": []},
+            "authorization_flow: looking up flow "
+            "'default-provider-authorization-implicit-consent' failed: Multiple groups found",
+        ),
+        # terraform-provider-harbor v3.10.21 provider/data_project.go `dataProjectRead`
+        # returns the client's error as it is (Harbor down: the dial error)
+        (
+            "getProject",
+            _HARBOR_DOWN,
+            {"project_roles": {"library": {"harbor-users": "developer"}}},
+            f"project_roles.library: looking up Harbor project 'library' failed: {_HARBOR_DOWN}",
+        ),
+    ],
+    ids=["several groups", "group: other words", "flow: groups text", "project: Harbor down"],
+)
+def test_a_failed_look_up_is_one_line_naming_the_argument_and_why(
+    deploy: Deploy,
+    mocks: AuthentikHarborMocks,
+    monkeypatch: pytest.MonkeyPatch,
+    invoke: str,
+    text: str,
+    args: dict[str, Any],
+    expected: str,
 ) -> None:
-    # terraform-provider-authentik v2025.8.1 pkg/provider/data_source_group.go: more than
-    # one result is diag "Multiple groups found"
-    failing(mocks, monkeypatch, "getGroup", "Multiple groups found: ")
+    failing(mocks, monkeypatch, invoke, text)
     with pytest.raises(LookupFailed) as caught:
-        deploy({"allowed_groups": ["harbor-users"]})
-    assert str(caught.value) == (
-        "allowed_groups: authentik has more than one group named 'harbor-users'; the look-up "
-        "needs one"
-    )
+        deploy(args)
+    assert str(caught.value) == expected
     assert not isinstance(caught.value, MissingObjectError)
-
-
-def test_another_failure_of_a_group_look_up_keeps_the_provider_s_words_escaped(
-    deploy: Deploy, mocks: AuthentikHarborMocks, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    failing(mocks, monkeypatch, "getGroup", "403 Forbidden: token lacks\npermission: ")
-    with pytest.raises(LookupFailed) as caught:
-        deploy({"allowed_groups": ["harbor-users"]})
-    assert str(caught.value) == (
-        "allowed_groups: looking up group 'harbor-users' failed: 403 Forbidden: token "
-        "lacks\\npermission"
-    )
-
-
-def test_the_several_groups_text_from_a_flow_look_up_is_not_read_as_groups(
-    deploy: Deploy, mocks: AuthentikHarborMocks, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    failing(mocks, monkeypatch, "getFlow", "Multiple groups found")
-    with pytest.raises(LookupFailed) as caught:
-        deploy({"allowed_groups": []})
-    assert str(caught.value) == (
-        "authorization_flow: looking up flow 'default-provider-authorization-implicit-consent' "
-        "failed: Multiple groups found"
-    )
-
-
-def test_a_project_look_up_that_fails_names_the_project_and_the_provider_s_words(
-    deploy: Deploy, mocks: AuthentikHarborMocks, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # terraform-provider-harbor v3.10.21 provider/data_project.go `dataProjectRead`
-    # returns the client's error as it is (Harbor down: the dial error)
-    text = 'Get "https://harbor.company/api/v2.0/projects?name=library": connection refused'
-    failing(mocks, monkeypatch, "getProject", text)
-    with pytest.raises(LookupFailed) as caught:
-        deploy({"project_roles": {"library": {"harbor-users": "developer"}}})
-    assert str(caught.value) == (
-        f"project_roles.library: looking up Harbor project 'library' failed: {text}"
-    )
 
 
 def test_only_the_last_provider_text_is_kept_however_the_engine_nests_it(
