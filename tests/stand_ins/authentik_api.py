@@ -392,11 +392,32 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
             )
 
         def groups(self, rest: str, query: dict[str, list[str]], body: Any) -> None:
+            if self.command == "POST" and not rest:
+                self.create_group(body if isinstance(body, dict) else {})
+                return
             # core_groups_list ?name= (exact) &include_users=
             name = query.get("name", [None])[0]
             self.send_json(
                 200, _paginated([g for g in state.groups.values() if name in (None, g["name"])])
             )
+
+        def create_group(self, body: dict[str, Any]) -> None:
+            # core_groups_create: core/api/groups.py GroupSerializer, a ModelSerializer of
+            # core/models.py Group, whose `name` is a TextField(unique=True). DRF makes it a
+            # CharField: trim_whitespace (str.strip), no blank, no NUL, unique.
+            raw = body.get("name")
+            if raw is None:
+                self.send_json(400, {"name": ["This field is required."]})
+                return
+            name = str(raw).strip()
+            if not name:
+                self.send_json(400, {"name": ["This field may not be blank."]})
+            elif "\x00" in name:
+                self.send_json(400, {"name": ["Null characters are not allowed."]})
+            elif any(g["name"] == name for g in state.groups.values()):
+                self.send_json(400, {"name": ["group with this name already exists."]})
+            else:
+                self.send_json(201, state.groups[state.add_group(name)])
 
         def scope_mappings(self, rest: str, query: dict[str, list[str]], body: Any) -> None:
             if not rest:
