@@ -186,6 +186,14 @@ class ConfigAuth:
                 read[field] = value(key)
         return {k: v for k, v in read.items() if v is not None}
 
+    def import_state(self, id_: str, state: Props) -> None:
+        """The Importer's State function calls `resourceConfigAuthRead` itself (its result
+        ignored), and the bridge's Read follows: an import reads the configuration twice
+        (wire/13-adopt-preview). `ProjectMemberGroup` imports by `ImportStatePassthrough`:
+        no request of its own."""
+        with contextlib.suppress(ProviderError):
+            self.read(id_, state)
+
     def delete(self, id_: str, state: Props) -> None:
         """`resourceConfigAuthDelete` sends nothing: Harbor keeps its configuration."""
 

@@ -11,7 +11,9 @@ does on each call is modelled after pulumi/pulumi-terraform-bridge `pkg/tfbridge
   change of a ForceNew field is a replacement;
 - Create, Update and Read return the state the Terraform provider's own Read leaves
   (every model reads back after a write, as its provider does); a Read that finds the
-  object gone returns no id, and the engine drops it from the state;
+  object gone returns no id, and the engine drops it from the state; an import (a Read
+  without inputs) runs the resource's importer first (`ImportResourceState`), where a
+  model has one (`import_state`);
 - Sensitive fields leave the plugin as secrets; errors are the provider's diagnostics.
 """
 
@@ -242,13 +244,16 @@ class ModelProvider(provider_pb2_grpc.ResourceProviderServicer):
         resource = self._resource(request.urn, context)
         old = as_props(request.properties)
         secret = _secret_keys(old, resource)
+        inputs = as_props(request.inputs)
+        id_, prior = _id(request.id, old), reveal(old)
         try:
-            state = resource.read(_id(request.id, old), reveal(old))
+            if not inputs:  # an import: the resource's importer runs before the Read
+                getattr(resource, "import_state", lambda *_: None)(id_, prior)
+            state = resource.read(id_, prior)
         except ProviderError as exc:
             _abort(context, str(exc))
         if state is None:
             return provider_pb2.ReadResponse(id="")  # gone: the engine drops it
-        inputs = as_props(request.inputs)
         if not inputs:  # an import: the inputs are what the state holds of them
             inputs = {
                 k: v
