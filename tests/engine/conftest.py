@@ -217,6 +217,29 @@ class Deployment:
         }
 
 
+def adopt_by_hand(deployment: Deployment, slug: str, projects: list[str]) -> str:
+    """`harbor-sso adopt --stack-file --set` on the stand-ins' pair, as a user runs it:
+    the stack file holds only the two URLs before. Returns what the command printed."""
+    pair = deployment.pair
+    stack_file = deployment.cli.project / "stacks" / f"Pulumi.{deployment.stack}.yaml"
+    stack_file.write_text(
+        "config:\n"
+        f"  harbor-sso:harborUrl: {pair.harbor.url}\n"
+        f"  harbor-sso:authentikUrl: {pair.authentik.base}\n"
+        + "".join(line + "\n" for line in stack_file.read_text().splitlines() if "encr" in line)
+    )
+    adopted = subprocess.run(
+        [sys.executable, "-m", "harbor_sso.cli", "adopt",
+         "--authentik-url", pair.authentik.base, "--harbor-url", pair.harbor.url,
+         "--slug", slug, *(f"--project={p}" for p in projects), "--stack", deployment.stack,
+         "--stack-file", str(stack_file), "--set"],
+        cwd=deployment.cli.project, env=deployment.cli.env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert adopted.returncode == 0, adopted.stdout + adopted.stderr
+    return adopted.stdout + adopted.stderr + stack_file.read_text()
+
+
 @pytest.fixture
 def deployment(cli: Cli, model_home: Path) -> Iterator[Deployment]:
     """A new stack of this project (its Pulumi.yaml) against empty stand-ins: a fresh

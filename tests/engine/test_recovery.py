@@ -4,10 +4,7 @@ after the fault converges with no orphan, and adoption imports without replacing
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from tests.engine.conftest import Deployment
+from tests.engine.conftest import Deployment, adopt_by_hand
 from tests.stand_ins.pair import seed
 
 
@@ -40,23 +37,8 @@ def test_a_pair_made_by_hand_is_adopted_without_replacing_anything(
     pair.harbor.oidc_login("bob", sub="sub-bob")
     (before,) = pair.authentik.providers.values()
     secret = before["client_secret"]
-    stack_file = deployment.cli.project / "stacks" / f"Pulumi.{deployment.stack}.yaml"
-    stack_file.write_text(
-        "config:\n"
-        f"  harbor-sso:harborUrl: {pair.harbor.url}\n"
-        f"  harbor-sso:authentikUrl: {pair.authentik.base}\n"
-        + "".join(line + "\n" for line in stack_file.read_text().splitlines() if "encr" in line)
-    )
-    adopted = subprocess.run(
-        [sys.executable, "-m", "harbor_sso.cli", "adopt",
-         "--authentik-url", pair.authentik.base, "--harbor-url", pair.harbor.url,
-         "--slug", "harbor-real", "--project", "team", "--stack", deployment.stack,
-         "--stack-file", str(stack_file), "--set"],
-        cwd=deployment.cli.project, env=deployment.cli.env, capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
-    assert adopted.returncode == 0, adopted.stdout + adopted.stderr
-    assert secret not in adopted.stdout + adopted.stderr + stack_file.read_text()
+    printed = adopt_by_hand(deployment, slug="harbor-real", projects=["team"])
+    assert secret not in printed
 
     up = deployment.ok("up")
     assert up.changes.get("import") == 5, up.changes

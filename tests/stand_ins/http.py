@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -28,16 +29,25 @@ class Exchange:
         return f"{self.method} {self.path} -> {self.status}"
 
     def wire(self) -> str:
-        """As ../shared/reference/wire/README.md lists a request: the query's values (a
-        repeated key as a list), and a write's body keys."""
-        query = "&".join(
-            f"{key}={values[0] if len(values) == 1 else values}"
-            for key, values in self.query.items()
+        return wire_line(
+            self.method,
+            self.path,
+            {key: values[0] if len(values) == 1 else values for key, values in self.query.items()},
+            self.status,
+            self.body_keys,
         )
-        line = f"{self.method} {self.path}{'?' + query if query else ''} -> {self.status}"
-        if self.method in ("POST", "PUT"):
-            line += "  body keys: " + ", ".join(self.body_keys)
-        return line
+
+
+def wire_line(
+    method: str, path: str, query: dict[str, Any], status: int, body_keys: Iterable[str]
+) -> str:
+    """A request as ../shared/reference/wire/README.md lists it: the query's values (a
+    repeated key's as a list), and a write's body keys, sorted."""
+    shown = "&".join(f"{key}={value}" for key, value in query.items())
+    line = f"{method} {path}{'?' + shown if shown else ''} -> {status}"
+    if method in ("POST", "PUT"):
+        line += "  body keys: " + ", ".join(sorted(body_keys))
+    return line
 
 
 @dataclass
@@ -64,7 +74,16 @@ class JsonHandler(BaseHTTPRequestHandler):
         raise NotImplementedError
 
     def answer(self) -> None:
-        """The route's answer; a fault of the stand-in itself is a 500 that says so."""
+        """The route's answer; a fault of the stand-in itself is a 500 that says so.
+
+        A server that is :meth:`Server.hang_up` reads the request and closes the
+        connection unanswered, logged with status 0: what the held-out recording shows for
+        a Harbor core stopped behind its front proxy (wire/17-fault-up-harbor-down)."""
+        if getattr(self.server, "hanging_up", False):
+            self.setup_request()
+            self.close_connection = True
+            self._log(0)
+            return
         try:
             self.route()
         except Exception as exc:
@@ -96,6 +115,9 @@ class JsonHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+        self._log(status)
+
+    def _log(self, status: int) -> None:
         path, query, request = getattr(self, "_exchange", (self.path, {}, None))
         keys = tuple(sorted(request)) if isinstance(request, dict) else ()
         self.log_to.add(
@@ -126,6 +148,11 @@ class Server:
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
         self._thread.start()
+
+    def hang_up(self, on: bool = True) -> None:
+        """Keep listening, but close every connection unanswered (status 0 in the log)."""
+        assert self._server is not None
+        self._server.hanging_up = on  # type: ignore[attr-defined]
 
     def stop(self) -> None:
         """Down: connections to the port are refused until :meth:`start`."""

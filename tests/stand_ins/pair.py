@@ -36,13 +36,22 @@ def api_stand_ins(token: str, password: str) -> Iterator[Pair]:
             server.stop()
 
 
-def seed(pair: Pair, *, old_guide: bool, slug: str = "harbor", admin_group: str = "") -> str:
+def seed(
+    pair: Pair,
+    *,
+    old_guide: bool,
+    slug: str = "harbor",
+    admin_group: str = "",
+    scopes: tuple[str, ...] | None = None,
+) -> str:
     """The setup as the component makes it, or (``old_guide``) as the older guide's text
     has one make it by hand: redirect URI with a trailing slash, OIDC endpoint without
-    one, no ``offline_access`` mapping nor scope. Returns the client ID."""
+    one, no ``offline_access`` mapping nor scope. ``scopes`` overrides the scopes either
+    way. Returns the client ID."""
     a, h = pair.authentik, pair.harbor
     client_id = "harbor-" + secrets.token_hex(8)
-    scopes = ["openid", "email", "profile"] + ([] if old_guide else ["offline_access"])
+    if scopes is None:
+        scopes = ("openid", "email", "profile") + (() if old_guide else ("offline_access",))
     callback = f"{h.url}/c/oidc/callback" + ("/" if old_guide else "")
     provider = a.add_provider(
         client_id,
