@@ -113,7 +113,9 @@ def test_the_typescript_snippet_imports_what_pulumi_package_add_generates() -> N
     imports = re.findall(r'from "([^"]+)"', snippet)
     assert imports == ["@pulumi/pulumi", "@pulumi/authentik", "@pulumiverse/harbor",
                        "@<org>/harbor-sso"]  # fmt: skip
-    assert "pulumi config set --secret authentikToken" in doc("other-languages.md")
+    # authentik through its default provider: an explicit one is stored as 0.12.0
+    assert "pulumi config set --secret authentik:token" in doc("other-languages.md")
+    assert "providers: { harbor: hb }" in snippet
     assert "Node.js 22" in doc("other-languages.md")
 
 
