@@ -6,6 +6,8 @@ virtualenv from `requirements.txt` beside this file (sdk/python/toolchain/pip.go
 `InstallDependencies`). tests/engine/test_replay.py replays both steps.
 """
 
+from harbor_sso.stack.interrupt import end_quietly_on_interrupt
 from harbor_sso.stack.program import main
 
+end_quietly_on_interrupt()  # the engine stops a failed `up` with SIGINT: no traceback
 main()
