@@ -6,6 +6,7 @@ cost the authentik look-ups of one, and a project with many group roles one look
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from pulumi.runtime import settings as runtime_settings
 
 from .naming import argument_name
 from .text import printable
+from .transport import PROVIDER_URLS, from_go_error
 from .validation import MANAGED_MAPPING_PREFIX
 
 T = TypeVar("T")
@@ -38,6 +40,12 @@ class MissingObjectError(LookupFailed):
     """An authentik or Harbor object the configuration names does not exist."""
 
 
+class ServerUnreachable(LookupFailed):
+    """The provider got no answer from its server (an untrusted certificate, a refused
+    connection, ...): named by the provider's URL, whichever look-up met it first, so
+    every look-up that meets it reads the same."""
+
+
 _NOT_FOUND = {
     # the providers' own texts: terraform-provider-authentik data_source_flow.go,
     # data_source_certificate_key_pair.go (it reuses the groups text),
@@ -47,6 +55,7 @@ _NOT_FOUND = {
     "group": "No matching groups found",
 }
 _SEVERAL_GROUPS = "Multiple groups found"
+_QUERY = re.compile(r'("[a-z]+://[^"?]*)\?[^"]*')
 
 
 def _provider_text(failure: Exception) -> str:
@@ -87,9 +96,13 @@ def _explained(
 class _Lookups:
     """The look-ups of one program against one provider, memoised."""
 
+    package: str
+
     def __init__(self, provider: pulumi.ProviderResource | None) -> None:
         self._opts = pulumi.InvokeOutputOptions(provider=provider)
         self._memo: dict[Hashable, pulumi.Output[object]] = {}
+        self.server_key = argument_name(PROVIDER_URLS[self.package])
+        """What names the provider's URL to this program's reader."""
 
     def _once(self, key: Hashable, ask: Callable[[], pulumi.Output[T]]) -> pulumi.Output[T]:
         if key not in self._memo:
@@ -99,6 +112,8 @@ class _Lookups:
 
 class HarborLookups(_Lookups):
     """Harbor look-ups."""
+
+    package = "harbor"
 
     def project(self, name: str) -> pulumi.Output[str]:
         """The project's id, `/projects/<n>`, as `ProjectMemberGroup.project_id` takes it.
@@ -113,7 +128,7 @@ class HarborLookups(_Lookups):
             return _explained(
                 harbor.get_project_output(name=name, opts=self._opts),
                 lambda found: _project_id(argument, name, found.id),
-                lambda exc: _failed(argument, "Harbor project", name, exc),
+                lambda exc: _failed(argument, "Harbor project", name, exc, self.server_key),
             )
 
         return self._once((_PROJECT, name), ask)
@@ -129,12 +144,20 @@ def _project_id(argument: str, name: str, found: str | None) -> str:
     return found
 
 
-def _failed(argument: str, what: str, name: str, failure: Exception) -> Exception:
-    """A look-up's failure as one line naming the argument; the provider's own words,
-    escaped, when it is not a missing object."""
+def _failed(
+    argument: str, what: str, name: str, failure: Exception, server_key: str
+) -> Exception:
+    """A look-up's failure as one line naming the argument; a transport failure named by
+    the provider's URL (``server_key``); else the provider's own words, escaped, their
+    URLs without queries (which would push the cause past what is shown)."""
     if isinstance(failure, LookupFailed):
         return failure
-    text = _provider_text(failure)
+    transport = from_go_error(str(failure))
+    if transport is not None:
+        return ServerUnreachable(
+            server_key, f"{transport.summary()}. Fix: {transport.fix(server_key)}"
+        )
+    text = _QUERY.sub(r"\1", _provider_text(failure))
     if text == _NOT_FOUND.get(what):
         return MissingObjectError(argument, f"authentik has no {what} named {name!r}")
     if text == _SEVERAL_GROUPS and what == "group":
@@ -148,6 +171,8 @@ def _failed(argument: str, what: str, name: str, failure: Exception) -> Exceptio
 class AuthentikLookups(_Lookups):
     """authentik look-ups."""
 
+    package = "authentik"
+
     def _id(
         self, argument: str, what: str, name: str, ask: Callable[[], pulumi.Output[Any]]
     ) -> pulumi.Output[str]:
@@ -156,7 +181,9 @@ class AuthentikLookups(_Lookups):
         return self._once(
             (what, name),
             lambda: _explained(
-                ask(), lambda found: str(found.id), lambda exc: _failed(shown, what, name, exc)
+                ask(),
+                lambda found: str(found.id),
+                lambda exc: _failed(shown, what, name, exc, self.server_key),
             ),
         )
 
@@ -202,19 +229,22 @@ class AuthentikLookups(_Lookups):
                     managed_lists=list(managed), opts=self._opts
                 ),
                 lambda found: sorted(found.ids or []),
-                lambda exc: _missing_mappings(argument, managed, exc),
+                lambda exc: _missing_mappings(argument, managed, exc, self.server_key),
             )
 
         return self._once((_SCOPES, managed), ask)
 
 
-def _missing_mappings(argument: str, managed: tuple[str, ...], failure: Exception) -> Exception:
+def _missing_mappings(
+    argument: str, managed: tuple[str, ...], failure: Exception, server_key: str
+) -> Exception:
     """The look-up's failure, naming the scopes whose mapping authentik lacks."""
     text = str(failure)
-    missing = [name for name in managed if name in text]
+    # the request's URL names every mapping asked for: only authentik's answer says which
+    missing = [name for name in managed if name in text and from_go_error(text) is None]
     if not missing:
         scopes = ", ".join(name.removeprefix(MANAGED_MAPPING_PREFIX) for name in managed)
-        return _failed(argument, "the managed scope mappings of", scopes, failure)
+        return _failed(argument, "the managed scope mappings of", scopes, failure, server_key)
     scopes = ", ".join(name.removeprefix(MANAGED_MAPPING_PREFIX) for name in missing)
     return MissingObjectError(
         argument,

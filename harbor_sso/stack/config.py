@@ -97,6 +97,9 @@ class StackConfig:
     harbor_api_url: str = ""
     secret_api_urls: frozenset[str] = frozenset()
     """`authentikApiUrl`/`harborApiUrl` whose value comes from encrypted config."""
+    api_url_keys: dict[str, str] = field(default_factory=dict)
+    """Package -> the key its provider's URL comes from (`harbor-sso:authentikApiUrl`,
+    or `harbor-sso:authentikUrl` when no API URL is set)."""
     authentik_insecure: bool = False
     harbor_insecure: bool = False
     protect: bool = False
@@ -251,6 +254,13 @@ def load(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -
             )
             if (f"{NAMESPACE}:{key}" in secret_keys if key in program else source in secret_args)
         ),
+        api_url_keys={
+            package: f"{NAMESPACE}:{key if key in program else fallback}"
+            for package, key, fallback in (
+                ("authentik", "authentikApiUrl", "authentikUrl"),
+                ("harbor", "harborApiUrl", "harborUrl"),
+            )
+        },
         authentik_insecure=bool(flags["authentikInsecure"]),
         harbor_insecure=bool(flags["harborInsecure"]),
         protect=bool(flags["protect"]),

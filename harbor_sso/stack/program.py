@@ -18,6 +18,7 @@ from ..args import HarborAuthentikSSOArgs
 from ..authentik_sdk import forget_package_ref, pin_provider_version
 from ..component import OUTPUTS, HarborAuthentikSSO
 from ..naming import named
+from ..transport import PROVIDER_URLS
 from ..validation import ConfigError
 from .config import NAMESPACE, StackConfig, config_key, load
 
@@ -73,6 +74,14 @@ def build(cfg: StackConfig) -> HarborAuthentikSSO:
     )
 
 
+def _stack_name(cfg: StackConfig, argument: str) -> str:
+    """An argument's config key; a provider's URL, the key it was configured by."""
+    for package, phrase in PROVIDER_URLS.items():
+        if argument == phrase:
+            return cfg.api_url_keys[package]
+    return config_key(argument)
+
+
 def main() -> None:
     forget_package_ref()  # an Automation API program may run this more than once
     values, secret_keys = current_config()
@@ -82,7 +91,7 @@ def main() -> None:
         raise pulumi.RunError(
             "invalid stack configuration:\n  " + "\n  ".join(exc.lines())
         ) from None
-    with named(config_key):  # a problem found while building names the config key
-        sso = build(cfg)
+    with named(lambda argument: _stack_name(cfg, argument)):
+        sso = build(cfg)  # a problem found while building names the config key
     for key in OUTPUTS:
         pulumi.export(key, getattr(sso, key))

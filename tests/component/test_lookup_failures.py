@@ -13,6 +13,7 @@ import pytest
 from pulumi.runtime.settings import SETTINGS
 
 from harbor_sso.lookups import AuthentikLookups, LookupFailed, MissingObjectError
+from harbor_sso.transport import remedy
 from harbor_sso.offline.mocks import AuthentikHarborMocks, EngineInvokeError
 from tests.support import Run
 
@@ -33,7 +34,21 @@ def failing(
     monkeypatch.setattr(mocks, "call", call)
 
 
-_HARBOR_DOWN = 'Get "https://harbor.company/api/v2.0/projects?name=library": connection refused'
+_HARBOR_DOWN = (
+    'Get "https://harbor.company/api/v2.0/projects?name=library": dial tcp 10.0.0.7:443: '
+    "connect: connection refused"
+)
+# terraform-provider-authentik v2025.8.1 pkg/provider/utils.go `httpToDiag` of Go's
+# *url.Error (what a real run printed, but whole: it was cut off at 400 characters)
+_UNTRUSTED = (
+    "HTTP Error 'Get \"https://authentik.company/api/v3/propertymappings/provider/scope/"
+    "?managed=goauthentik.io%2Fproviders%2Foauth2%2Fscope-email&managed=goauthentik.io%2F"
+    "providers%2Foauth2%2Fscope-offline_access&managed=goauthentik.io%2Fproviders%2Foauth2%2F"
+    "scope-openid&managed=goauthentik.io%2Fproviders%2Foauth2%2Fscope-profile\": tls: failed "
+    "to verify certificate: x509: certificate signed by unknown authority' without http "
+    "response: "
+)
+_ODD = "HTTP Error 'Get \"https://authentik.company/api/v3/flows/instances/?slug=x\": proxy says no"
 
 
 @pytest.mark.parametrize(
@@ -65,15 +80,52 @@ _HARBOR_DOWN = 'Get "https://harbor.company/api/v2.0/projects?name=library": con
             "'default-provider-authorization-implicit-consent' failed: Multiple groups found",
         ),
         # terraform-provider-harbor v3.10.21 provider/data_project.go `dataProjectRead`
-        # returns the client's error as it is (Harbor down: the dial error)
+        # returns the client's error as it is (Harbor down: the dial error): named by the
+        # provider's URL, not by the look-up that met it
         (
             "getProject",
             _HARBOR_DOWN,
             {"project_roles": {"library": {"harbor-users": "developer"}}},
-            f"project_roles.library: looking up Harbor project 'library' failed: {_HARBOR_DOWN}",
+            "the Harbor provider's url: this machine reaches no server at "
+            "https://harbor.company:443: connect: connection refused. Fix: check the host "
+            "and port in the Harbor provider's url, and that the server runs and listens there",
+        ),
+        # a certificate this machine does not trust, met by whichever look-up runs first
+        (
+            "getPropertyMappingProviderScope",
+            _UNTRUSTED,
+            {},
+            "the authentik provider's url: this machine does not trust the certificate of "
+            "https://authentik.company:443: certificate signed by unknown authority. Fix: "
+            + remedy("untrusted", "the authentik provider's url"),
+        ),
+        (
+            "getFlow",
+            _UNTRUSTED,
+            {},
+            "the authentik provider's url: this machine does not trust the certificate of "
+            "https://authentik.company:443: certificate signed by unknown authority. Fix: "
+            + remedy("untrusted", "the authentik provider's url"),
+        ),
+        # other words keep the cause in view: the URL's query is left out
+        (
+            "getFlow",
+            _ODD,
+            {},
+            "authorization_flow: looking up flow 'default-provider-authorization-implicit-"
+            "consent' failed: HTTP Error 'Get \"https://authentik.company/api/v3/flows/"
+            "instances/\": proxy says no",
         ),
     ],
-    ids=["several groups", "group: other words", "flow: groups text", "project: Harbor down"],
+    ids=[
+        "several groups",
+        "group: other words",
+        "flow: groups text",
+        "project: Harbor down",
+        "scopes: untrusted",
+        "flow: untrusted",
+        "flow: query left out",
+    ],
 )
 def test_a_failed_look_up_is_one_line_naming_the_argument_and_why(
     deploy: Deploy,

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -240,12 +242,15 @@ def adopt_by_hand(deployment: Deployment, slug: str, projects: list[str]) -> str
     return adopted.stdout + adopted.stderr + stack_file.read_text()
 
 
-@pytest.fixture
-def deployment(cli: Cli, model_home: Path) -> Iterator[Deployment]:
-    """A new stack of this project (its Pulumi.yaml) against empty stand-ins: a fresh
-    authentik with two groups, a Harbor in `db_auth` with a project `team`. The stack
-    file names both; credentials come from the environment, as the README says."""
-    with api_stand_ins(TOKEN, PASSWORD) as pair:
+@contextmanager
+def new_deployment(
+    cli: Cli, model_home: Path, **tls: ssl.SSLContext | None
+) -> Iterator[Deployment]:
+    """A new stack of this project (its Pulumi.yaml) against empty stand-ins (over HTTPS
+    where ``authentik_tls`` or ``harbor_tls`` is given): a fresh authentik with two groups,
+    a Harbor in `db_auth` with a project `team`. The stack file names both; credentials
+    come from the environment, as the README says."""
+    with api_stand_ins(TOKEN, PASSWORD, **tls) as pair:
         pair.authentik.add_group("harbor-users")
         pair.authentik.add_group("harbor-admins")
         pair.harbor.add_project("team")
@@ -268,4 +273,10 @@ def deployment(cli: Cli, model_home: Path) -> Iterator[Deployment]:
             allowedGroups=["harbor-users", "harbor-admins"],
             projectRoles={"team": {"harbor-users": "developer"}},
         )
+        yield found
+
+
+@pytest.fixture
+def deployment(cli: Cli, model_home: Path) -> Iterator[Deployment]:
+    with new_deployment(cli, model_home) as found:
         yield found

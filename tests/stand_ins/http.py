@@ -5,6 +5,7 @@ that goes down mid-deploy and comes back)."""
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -125,11 +126,19 @@ class JsonHandler(BaseHTTPRequestHandler):
         )
 
 
-class Server:
-    """A ThreadingHTTPServer on loopback that keeps its port across a stop and a start."""
+class _Quiet(ThreadingHTTPServer):
+    daemon_threads = True
 
-    def __init__(self, handler: type[JsonHandler]) -> None:
-        self.handler = handler
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that refuses the certificate or hangs up is no fault of the stand-in."""
+
+
+class Server:
+    """A ThreadingHTTPServer on loopback that keeps its port across a stop and a start;
+    over HTTPS with ``tls`` (a server context whose certificate names `localhost`)."""
+
+    def __init__(self, handler: type[JsonHandler], tls: ssl.SSLContext | None = None) -> None:
+        self.handler, self.tls = handler, tls
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
@@ -137,11 +146,14 @@ class Server:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"https://localhost:{self.port}" if self.tls else f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), self.handler)
-        server.daemon_threads = True
+        server = _Quiet(("127.0.0.1", self.port), self.handler)
+        if self.tls:  # the handshake in the handler's thread, not in the accepting loop
+            server.socket = self.tls.wrap_socket(
+                server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self.port = server.server_address[1]
         self._server = server
         self._thread = threading.Thread(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,11 +24,20 @@ class Pair:
 
 
 @contextmanager
-def api_stand_ins(token: str, password: str) -> Iterator[Pair]:
-    """A fresh authentik and an empty Harbor on loopback; seed them with :func:`seed`."""
+def api_stand_ins(
+    token: str,
+    password: str,
+    authentik_tls: ssl.SSLContext | None = None,
+    harbor_tls: ssl.SSLContext | None = None,
+) -> Iterator[Pair]:
+    """A fresh authentik and an empty Harbor on loopback, each over HTTPS when given a
+    server context; seed them with :func:`seed`."""
     authentik = AuthentikState(token)
     harbor = HarborState(password)
-    servers = [Server(authentik_handler(authentik)), Server(harbor_handler(harbor))]
+    servers = [
+        Server(authentik_handler(authentik), authentik_tls),
+        Server(harbor_handler(harbor), harbor_tls),
+    ]
     authentik.base, harbor.url = servers[0].url, servers[1].url
     try:
         yield Pair(authentik, harbor, servers[1])
