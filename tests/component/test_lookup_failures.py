@@ -13,8 +13,8 @@ import pytest
 from pulumi.runtime.settings import SETTINGS
 
 from harbor_sso.lookups import AuthentikLookups, LookupFailed, MissingObjectError
-from harbor_sso.transport import remedy
 from harbor_sso.offline.mocks import AuthentikHarborMocks, EngineInvokeError
+from harbor_sso.transport import remedy
 from tests.support import Run
 
 Deploy = Callable[..., Run]
