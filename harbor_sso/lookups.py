@@ -144,9 +144,7 @@ def _project_id(argument: str, name: str, found: str | None) -> str:
     return found
 
 
-def _failed(
-    argument: str, what: str, name: str, failure: Exception, server_key: str
-) -> Exception:
+def _failed(argument: str, what: str, name: str, failure: Exception, server_key: str) -> Exception:
     """A look-up's failure as one line naming the argument; a transport failure named by
     the provider's URL (``server_key``); else the provider's own words, escaped, their
     URLs without queries (which would push the cause past what is shown)."""

@@ -109,13 +109,10 @@ def remedy(kind: Kind, key: str, platform: str = sys.platform) -> str:
         "wrong-name": f"put the host name the certificate is issued for in {key}, or "
         "reissue the certificate with this host name among its subject alternative names",
         "expired": "renew the server's certificate (or correct this machine's clock)",
-        "refused": f"check the host and port in {key}, and that the server runs and "
-        "listens there",
+        "refused": f"check the host and port in {key}, and that the server runs and listens there",
         "no-such-host": f"check the host name in {key}, and this machine's DNS",
-        "timeout": f"check {key}, and any firewall or proxy on the way "
-        "(HTTPS_PROXY, NO_PROXY)",
-        "closed": f"check that {key} is the server's own URL and scheme, and any proxy "
-        "on the way",
+        "timeout": f"check {key}, and any firewall or proxy on the way (HTTPS_PROXY, NO_PROXY)",
+        "closed": f"check that {key} is the server's own URL and scheme, and any proxy on the way",
         "not-tls": f"use http:// in {key}, or the server's HTTPS port",
     }[kind]
 

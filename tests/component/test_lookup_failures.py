@@ -44,11 +44,11 @@ _UNTRUSTED = (
     "HTTP Error 'Get \"https://authentik.company/api/v3/propertymappings/provider/scope/"
     "?managed=goauthentik.io%2Fproviders%2Foauth2%2Fscope-email&managed=goauthentik.io%2F"
     "providers%2Foauth2%2Fscope-offline_access&managed=goauthentik.io%2Fproviders%2Foauth2%2F"
-    "scope-openid&managed=goauthentik.io%2Fproviders%2Foauth2%2Fscope-profile\": tls: failed "
+    'scope-openid&managed=goauthentik.io%2Fproviders%2Foauth2%2Fscope-profile": tls: failed '
     "to verify certificate: x509: certificate signed by unknown authority' without http "
     "response: "
 )
-_ODD = "HTTP Error 'Get \"https://authentik.company/api/v3/flows/instances/?slug=x\": proxy says no"
+_ODD = 'HTTP Error \'Get "https://authentik.company/api/v3/flows/instances/?slug=x": proxy says no'
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ _ODD = "HTTP Error 'Get \"https://authentik.company/api/v3/flows/instances/?slug
             {},
             "authorization_flow: looking up flow 'default-provider-authorization-implicit-"
             "consent' failed: HTTP Error 'Get \"https://authentik.company/api/v3/flows/"
-            "instances/\": proxy says no",
+            'instances/": proxy says no',
         ),
     ],
     ids=[
