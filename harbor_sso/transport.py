@@ -83,6 +83,15 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{shown}:{port}"
 
 
+def by_server(*urls_and_keys: tuple[str, str]) -> dict[str, str]:
+    """Server -> the key(s) its URL comes from; two keys on one server are named together."""
+    keys: dict[str, str] = {}
+    for url, key in urls_and_keys:
+        server = origin(url)
+        keys[server] = f"{keys[server]} and {key}" if server in keys else key
+    return keys
+
+
 def remedy(kind: Kind, key: str, platform: str = sys.platform) -> str:
     """What to do on this machine, for ``platform`` (``sys.platform``)."""
     if kind == "untrusted":

@@ -1,6 +1,7 @@
-"""The live tools' HTTP client: GET only, bounded in time and size, credentials sent to
-their own API alone and kept out of every message; JSON read as Go's `encoding/json`
-reads it (the servers' clients are Go programs)."""
+"""The live tools' HTTP client: bounded in time and size, credentials sent to their own
+API alone and kept out of every message; JSON read as Go's `encoding/json` reads it (the
+servers' clients are Go programs). GETs, and the few POSTs that change nothing (Harbor's
+OIDC ping) or that a browser's login makes; never a redirect followed on its own."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..text import printable as text_printable
+from ..transport import TransportFailure, from_exception
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -41,6 +43,21 @@ class Response:
 
 
 Fetch = Callable[[str], Response]
+"""A GET."""
+Send = Callable[[str, str, bytes | None, Mapping[str, str] | None], Response]
+"""(method, url, body, extra headers) -> the answer."""
+
+
+@dataclass(frozen=True)
+class Client:
+    """A bounded client: called with a URL it GETs (a :data:`Fetch`); ``send`` does the
+    rest."""
+
+    send: Send
+
+    def __call__(self, url: str) -> Response:
+        return self.send("GET", url, None, None)
+
 
 MAX_BODY = 1 << 20
 """A discovery document or Harbor's systeminfo is a few KiB; more is not read."""
@@ -104,8 +121,8 @@ def http_fetch(
     context: ssl.SSLContext | None = None,
     run_timeout: float | None = None,
     credentials: Sequence[Credential] = (),
-) -> Fetch:
-    """GET without following redirects, TLS verified (``SSL_CERT_FILE`` adds a CA).
+) -> Client:
+    """Requests without following redirects, TLS verified (``SSL_CERT_FILE`` adds a CA).
 
     Bounded: each request must complete within ``timeout`` seconds and all of them
     within ``run_timeout`` (default :data:`DEFAULT_RUN_REQUESTS` x ``timeout``), however
@@ -128,14 +145,16 @@ def http_fetch(
         if form
     )
 
-    def fetch(url: str) -> Response:
+    def send(
+        method: str, url: str, body: bytes | None, extra: Mapping[str, str] | None
+    ) -> Response:
         seconds = min(timeout, run_ends - time.monotonic())
         if seconds <= 0:  # pragma: no mutate (exactly 0 s left: either way it is up)
             raise TimeoutError("the run's time is up")
         applying = [c for c in credentials if c.applies_to(url)]
         headers = max(applying, key=lambda c: len(c.base)).headers if applying else {}
         try:
-            return _bounded_get(url, seconds, tls, headers)
+            return _bounded_request(method, url, seconds, tls, {**headers, **(extra or {})}, body)
         except (OSError, ValueError, http.client.HTTPException) as exc:
             if any(s in str(exc) or s in repr(exc.args) for s in secrets):
                 raise CredentialWithheld(
@@ -143,11 +162,16 @@ def http_fetch(
                 ) from None
             raise
 
-    return fetch
+    return Client(send)
 
 
-def _bounded_get(
-    url: str, seconds: float, tls: ssl.SSLContext, headers: Mapping[str, str] | None = None
+def _bounded_request(
+    method: str,
+    url: str,
+    seconds: float,
+    tls: ssl.SSLContext,
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
 ) -> Response:
     parts = urlsplit(url)
     # pragma: no mutate start (URLs here always have a host; the socket timeout bounds
@@ -177,7 +201,9 @@ def _bounded_get(
         # pragma: no mutate start (every URL here has a path and no query; Accept is a
         # courtesy both APIs ignore; one byte past the cap, or two, tells the same)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        conn.request("GET", target, headers={"Accept": "application/json", **(headers or {})})
+        conn.request(
+            method, target, body, headers={"Accept": "application/json", **(headers or {})}
+        )
         answer = conn.getresponse()
         body = answer.read(MAX_BODY + 1)
         # pragma: no mutate end
@@ -197,20 +223,38 @@ def _bounded_get(
     return Response(answer.status, answer.headers, body)
 
 
-def get(fetch: Fetch, url: str) -> Response | str:
+@dataclass(frozen=True)
+class NoAnswer:
+    """Why a request got no HTTP answer; ``transport`` says what failed, when it is a
+    certificate, a connection, a name or a timeout (harbor_sso/transport.py)."""
+
+    text: str
+    transport: TransportFailure | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def get(fetch: Fetch, url: str) -> Response | NoAnswer:
     """The answer, or why there is none."""
     try:
         return fetch(url)
     except (OSError, ValueError, http.client.HTTPException) as exc:
-        # timeouts, refused connections and TLS failures are OSErrors; a garbage status
-        # line, too many or too long headers and a cut body are HTTPExceptions
-        if isinstance(exc, ssl.SSLCertVerificationError):
-            reason = f"{exc.reason}: {exc.verify_message}"  # e.g. "Hostname mismatch, ..."
-        else:
-            reason = str(exc)
-        # every exception that reaches here carries a message; the guard is for one that does not
-        detail = f": {reason}" if reason else ""  # pragma: no mutate
-        return f"GET {url} failed: {type(exc).__name__}{detail}"
+        return no_answer("GET", url, exc)
+
+
+def no_answer(method: str, url: str, exc: Exception) -> NoAnswer:
+    # timeouts, refused connections and TLS failures are OSErrors; a garbage status
+    # line, too many or too long headers and a cut body are HTTPExceptions
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        reason = f"{exc.reason}: {exc.verify_message}"  # e.g. "Hostname mismatch, ..."
+    else:
+        reason = str(exc)
+    # every exception that reaches here carries a message; the guard is for one that does not
+    detail = f": {reason}" if reason else ""  # pragma: no mutate
+    return NoAnswer(
+        f"{method} {url} failed: {type(exc).__name__}{detail}", from_exception(exc, url)
+    )
 
 
 class NotJson(ValueError):
@@ -254,10 +298,10 @@ def decode_json(body: bytes) -> Any:
         raise NotJson from None
 
 
-def get_json(fetch: Fetch, url: str, what: str) -> dict[str, Any] | str:
+def get_json(fetch: Fetch, url: str, what: str) -> dict[str, Any] | str | NoAnswer:
     """The JSON object at ``url``, or why there is none (``what`` names the one expected)."""
     response = get(fetch, url)
-    if isinstance(response, str):
+    if isinstance(response, NoAnswer):
         return response
     missing = f"GET {url} answered {response.status} without {what}"
     if response.status != 200:

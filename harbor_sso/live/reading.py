@@ -10,13 +10,15 @@ Harbor ``api/v2.0/swagger.yaml``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 from ..harbor_side import NO_ADMIN_GROUP
 from ..validation import Settings
-from .http import Fetch, NotJson, decode_json, get, printable
+from .http import Fetch, NoAnswer, NotJson, Send, decode_json, get, printable
+from .ping import Pinged, ping
 
 MAX_MAPPINGS = 12
 """Scope mappings read one by one; a provider has four or five."""
@@ -44,6 +46,9 @@ class Got:
     value: Any = None
     why: str | None = None
     total: str | None = None
+    fix: str = ""
+    """When the read got no answer from its server (a certificate, a connection, a name,
+    a timeout): what to do (harbor_sso/transport.py). A check shows it instead of its own."""
 
 
 def _error(value: Any) -> str:
@@ -63,6 +68,10 @@ class Reader:
 
     fetch: Fetch
     settings: Settings
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """A server (transport.origin) -> the flag or key its URL comes from."""
+    send: Send | None = None
+    """Requests other than GET (Harbor's OIDC ping); None: not asked."""
 
     @property
     def api(self) -> str:
@@ -74,8 +83,8 @@ class Reader:
 
     def get(self, url: str) -> Got:
         response = get(self.fetch, url)
-        if isinstance(response, str):
-            return Got(why=response)
+        if isinstance(response, NoAnswer):
+            return self.no_answer(response)
         total = response.headers.get("X-Total-Count")
         try:
             value = decode_json(response.body)
@@ -84,6 +93,13 @@ class Reader:
         if response.status != 200:
             return Got(why=f"GET {url} answered {response.status}{_error(value)}", total=total)
         return Got(value, total=total)
+
+    def no_answer(self, response: NoAnswer) -> Got:
+        failure = response.transport
+        if failure is None:
+            return Got(why=str(response))
+        key = self.keys.get(failure.server)
+        return Got(why=failure.summary(key), fix=failure.fix(key or "the URL"))
 
 
 @dataclass(frozen=True)
@@ -95,6 +111,8 @@ class Found:
     provider: dict[str, Any] | None = None
     stopped: str | None = None
     """Why the search stopped: a failed read's text, or one of the `NO_*` reasons."""
+    fix: str = ""
+    """The failed read's fix, when it got no answer (:attr:`Got.fix`)."""
 
 
 NO_CLIENT = "no provider with that client ID"
@@ -111,7 +129,7 @@ def find_application(reader: Reader, client_id: str | None) -> Found:
         # schema.yml providers_oauth2_list: GET /providers/oauth2/?client_id=
         got = reader.get(f"{reader.api}/providers/oauth2/?client_id={quote(client_id, safe='')}")
         if got.why:
-            return Found(slug, stopped=got.why)
+            return Found(slug, stopped=got.why, fix=got.fix)
         results = got.value.get("results") if isinstance(got.value, dict) else None
         if not isinstance(results, list) or not results:
             return Found(slug, stopped=NO_CLIENT)
@@ -121,7 +139,7 @@ def find_application(reader: Reader, client_id: str | None) -> Found:
     # schema.yml core_applications_retrieve: GET /core/applications/{slug}/
     got = reader.get(f"{reader.api}/core/applications/{quote(slug, safe='')}/")
     if got.why or not isinstance(got.value, dict):
-        return Found(slug, stopped=got.why or NOT_AN_APPLICATION)
+        return Found(slug, stopped=got.why or NOT_AN_APPLICATION, fix=got.fix)
     app = got.value
     slug = str(app.get("slug", slug))
     pk = app.get("provider")
@@ -130,7 +148,7 @@ def find_application(reader: Reader, client_id: str | None) -> Found:
     # schema.yml providers_oauth2_retrieve: GET /providers/oauth2/{id}/
     got = reader.get(f"{reader.api}/providers/oauth2/{pk}/")
     if got.why or not isinstance(got.value, dict):
-        return Found(slug, app, stopped=got.why or NOT_A_PROVIDER)
+        return Found(slug, app, stopped=got.why or NOT_A_PROVIDER, fix=got.fix)
     return Found(slug, app, got.value)
 
 
@@ -194,6 +212,8 @@ class Reading:
     admin_groups: Got = field(default_factory=Got)
     users: Got = field(default_factory=Got)
     user_details: list[tuple[dict[str, Any], Got]] = field(default_factory=list)
+    pinged: Pinged | None = None
+    """Harbor's OIDC ping of its endpoint (live/ping.py), when it could be asked."""
 
 
 def read_pair(reader: Reader, client_id: str | None) -> Reading:
@@ -214,6 +234,10 @@ def read_pair(reader: Reader, client_id: str | None) -> Reading:
         return reading
     issuer = reader.settings.authentik_url + f"/application/o/{quote(found.slug, safe='')}/"
     reading.discovery = reader.get(issuer + DISCOVERY_SUFFIX)
+    endpoint = value_of(config, "oidc_endpoint")
+    if reader.send is not None and isinstance(endpoint, str) and endpoint:
+        verify = value_of(config, "oidc_verify_cert") is not False
+        reading.pinged = ping(reader.send, reader.settings.harbor_url, endpoint, verify)
     group = value_of(config, "oidc_admin_group")
     if group and group != NO_ADMIN_GROUP:
         # schema.yml core_groups_list: GET /core/groups/?name=

@@ -16,6 +16,7 @@ import pytest
 from harbor_sso.cli import main
 from harbor_sso.live.http import http_fetch, printable
 from harbor_sso.live.verify import Check, Expected, report, verify
+from harbor_sso.transport import remedy
 from harbor_sso.validation import Settings, validate
 from tests.stand_ins.oidc import (
     Authentik,
@@ -118,8 +119,12 @@ def test_a_mismatched_issuer_fails_and_says_which() -> None:
         f"issuer is {root!r}, expected {d.expected.issuer!r}"
         in (problems["authentik discovery issuer"])
     )
-    # Harbor's OIDC client refuses the provider too, so its login cannot redirect
-    assert "answered 500 without a redirect" in problems["Harbor login redirect"]
+    # Harbor's OIDC client refuses the provider too: its login answers 500, and the
+    # issuer this machine saw explains it
+    assert problems["Harbor login redirect"] == (
+        f"GET {d.expected.login_url} answered 500: Harbor core refuses authentik's issuer "
+        f"{root!r} (it must equal {d.expected.issuer!r})"
+    )
 
 
 def test_a_wrong_redirect_uri_fails_and_says_which() -> None:
@@ -172,7 +177,10 @@ def test_unreachable_servers_fail_without_a_traceback() -> None:
         expected = d.expected
     checks = verify(expected, http_fetch(timeout=2))  # the servers are gone now
     assert all(not c.ok for c in checks)
-    assert "failed" in by_name(checks)["Harbor auth mode"].detail
+    assert by_name(checks)["Harbor auth mode"].detail == (
+        f"this machine reaches no server at {expected.login_url.removesuffix('/c/oidc/login')}:"
+        " connection refused"
+    )
 
 
 # -- the command ---------------------------------------------------------------------
@@ -247,7 +255,12 @@ def test_over_tls_an_untrusted_certificate_fails_every_check() -> None:
     with deployment(tls=tls_for("localhost")) as d:
         checks = verify(d.expected, http_fetch(5))  # the system's CAs only
     assert not any(c.ok for c in checks)
-    assert "CERTIFICATE_VERIFY_FAILED" in failed(checks)["authentik discovery issuer"]
+    untrusted = by_name(checks)["authentik discovery issuer"]
+    assert untrusted.detail == (
+        f"this machine does not trust the certificate of {d.authentik.base}: unable to get "
+        "local issuer certificate"
+    )
+    assert untrusted.fix == remedy("untrusted", "the URL")
 
 
 def test_over_tls_a_certificate_for_another_host_fails() -> None:
@@ -290,7 +303,7 @@ def test_a_200_with_a_location_header_is_not_a_login_redirect() -> None:
         settings = validate({"harbor_url": url, "authentik_url": url})
         problems = failed(verify(Expected.from_settings(settings), http_fetch(5)))
     assert problems["Harbor login redirect"] == (
-        f"GET {url}/c/oidc/login answered 200 without a redirect (is OIDC configured?)"
+        f"GET {url}/c/oidc/login answered 200 without a redirect"
     )
 
 
@@ -326,7 +339,7 @@ def test_an_unreachable_harbor_fails_every_harbor_check_by_name() -> None:
         expected = d.expected
     problems = failed(verify(expected, http_fetch(5)))  # both servers gone
     assert problems["Harbor login redirect"] == (
-        f"GET {url}/c/oidc/login failed: ConnectionRefusedError: [Errno 111] Connection refused"
+        f"this machine reaches no server at {url}: connection refused"
     )
 
 
@@ -336,8 +349,8 @@ def test_a_tls_failure_says_why_exactly() -> None:
         problems = failed(verify(d.expected, http_fetch(5, context=tls.client)))
         url = d.expected.systeminfo_url
     assert problems["Harbor auth mode"] == (
-        f"GET {url} failed: SSLCertVerificationError: CERTIFICATE_VERIFY_FAILED: "
-        "Hostname mismatch, certificate is not valid for 'localhost'."
+        f"the certificate of {url.removesuffix('/api/v2.0/systeminfo')} is not for that "
+        "name: Hostname mismatch, certificate is not valid for 'localhost'."
     )
 
 

@@ -54,7 +54,11 @@ CASES: dict[str, tuple[Respond, str]] = {
         "without a discovery document",
     ),
     "not UTF-8": (send(OK_HEAD + b"Content-Length: 4\r\n\r\n\xff\xfe\xfd\xfc"), "answered 200"),
-    "closes at once": (send(b""), "RemoteDisconnected"),
+    "closes at once": (
+        send(b""),
+        "closed the connection from this machine without an answer "
+        "(--authentik-url and --harbor-url): Remote end closed connection without response",
+    ),
 }
 
 
@@ -92,10 +96,7 @@ def test_the_run_has_a_deadline_of_its_own() -> None:
         elapsed = time.monotonic() - start
     assert not any(c.ok for c in checks)
     # the first request uses the whole second; the next ones find no time left
-    assert (
-        checks[1].detail
-        == f"GET {url}/api/v2.0/systeminfo failed: TimeoutError: the run's time is up"
-    )
+    assert checks[1].detail == f"{url} did not answer this machine in time: the run's time is up"
     assert elapsed < 5
 
 
@@ -224,7 +225,10 @@ def test_a_server_that_never_answers_is_cut_at_the_deadline() -> None:
             Expected.from_settings(validate({"harbor_url": url, "authentik_url": url})),
             http_fetch(1),
         )
-    assert checks[0].detail.endswith("failed: TimeoutError: no complete answer within 1 s")
+    assert (
+        checks[0].detail
+        == f"{url} did not answer this machine in time: no complete answer within 1 s"
+    )
 
 
 def test_json_that_is_not_an_object_is_no_document() -> None:
@@ -300,11 +304,11 @@ def test_decode_json_names_why_a_body_is_no_json(body: bytes, reason: str | None
 def _fetch_raising(monkeypatch: pytest.MonkeyPatch, message: str, *creds: Credential) -> Any:
     seen: list[dict[str, str]] = []
 
-    def failing(url: str, seconds: float, tls: Any, headers: Any = None) -> Any:
+    def failing(method: str, url: str, seconds: float, tls: Any, headers: Any, body: Any) -> Any:
         seen.append(dict(headers or {}))
         raise OSError(message)
 
-    monkeypatch.setattr(http_module, "_bounded_get", failing)
+    monkeypatch.setattr(http_module, "_bounded_request", failing)
     return http_fetch(5, credentials=creds), seen
 
 
@@ -358,10 +362,10 @@ def test_a_credential_only_in_an_errors_arguments_is_withheld(
         def __str__(self) -> str:
             return "quiet"
 
-    def failing(url: str, seconds: float, tls: Any, headers: Any = None) -> Any:
+    def failing(method: str, url: str, seconds: float, tls: Any, headers: Any, body: Any) -> Any:
         raise Quiet("tok-secret")
 
-    monkeypatch.setattr(http_module, "_bounded_get", failing)
+    monkeypatch.setattr(http_module, "_bounded_request", failing)
     fetch = http_fetch(5, credentials=[Credential.bearer("https://a/api", "tok-secret")])
     with pytest.raises(CredentialWithheld):
         fetch("https://a/api/v3/")

@@ -9,7 +9,10 @@ provider (../shared/reference/wire/). Errors have Harbor's body,
 from __future__ import annotations
 
 import base64
+import json
 import secrets
+import ssl
+import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +53,21 @@ def harbor_error(code: str, message: str) -> dict[str, Any]:
     return {"errors": [{"code": code, "message": message}]}
 
 
+def fetch_issuer(url: str, trust: ssl.SSLContext | None) -> str | None:
+    """What go-oidc's NewProvider finds at ``url`` (the issuer of
+    `<url without its trailing slash>/.well-known/openid-configuration`), or None when it
+    finds nothing; ``trust`` None: no verification (Harbor's `insecureTransport`)."""
+    context = trust or ssl._create_unverified_context()  # noqa: S323 (verify_cert false)
+    try:
+        with urllib.request.urlopen(  # noqa: S310 (the stand-ins' own URLs)
+            url.rstrip("/") + "/.well-known/openid-configuration", timeout=5, context=context
+        ) as answer:
+            issuer = json.load(answer).get("issuer")
+    except (OSError, ValueError):
+        return None
+    return issuer if isinstance(issuer, str) else None
+
+
 @dataclass
 class HarborState:
     password: str
@@ -71,6 +89,9 @@ class HarborState:
     log: Log = field(default_factory=Log)
     url: str = ""
     next_member: int = 1
+    core_trust: ssl.SSLContext = field(default_factory=ssl.create_default_context)
+    """The roots Harbor core verifies authentik with (its system bundle, plus what
+    caBundleSecretName or storage_service.ca_bundle add)."""
 
     def add_project(self, name: str) -> int:
         number = max(self.projects.values(), default=0) + 1
@@ -188,6 +209,8 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
                 self.list_users(query)
             elif api.startswith("/users/") and self.command == "GET":
                 self.get_user(api.removeprefix("/users/"))
+            elif api == "/system/oidc/ping" and self.command == "POST":
+                self.ping_oidc(body if isinstance(body, dict) else {})
             else:
                 self.send_json(404, harbor_error("NOT_FOUND", "not found"))
 
@@ -232,6 +255,18 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
                 elif key in WRITABLE:
                     state.config[key] = value
             self.send_json(200)  # NewUpdateConfigurationsOK: no payload
+
+        def ping_oidc(self, body: dict[str, Any]) -> None:
+            # handler/oidc.go `PingOIDC` (system admins: the only account here is one),
+            # pkg/oidc/helper.go `TestEndpoint`: go-oidc's NewProvider fetches the
+            # discovery document and compares its issuer with the URL; any failure is 400
+            # "failed to verify connection", its cause only in core's log
+            url = str(body.get("url", ""))
+            verify = body.get("verify_cert") is not False
+            if fetch_issuer(url, state.core_trust if verify else None) != url:
+                self.send_json(400, harbor_error("BAD_REQUEST", "failed to verify connection"))
+                return
+            self.send_json(200)
 
         def list_projects(self, name: str) -> None:
             # handler/project.go `ListProjects`: name__icontains, page_size 10, by name

@@ -17,7 +17,7 @@ and written :mod:`.output`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,16 +51,21 @@ def read_adoption(
     client_id: str | None = None,
     projects: Sequence[str] = (),
     secrets: Sequence[str] = (),
+    keys: Mapping[str, str] | None = None,
 ) -> Adoption:
     """Read the live pair; the config that adopts it and the differences, in words.
+    ``keys`` name the flag each server's URL comes from.
 
     Raises :class:`AdoptFailed` when a thing to adopt cannot be read."""
-    reader = Reader(fetch, settings)
+    reader = Reader(fetch, settings, dict(keys or {}))
     found = find_application(reader, client_id)
     config = reader.get(f"{reader.harbor_api}/configurations")
     failed = [f.line() for f in authentik_checks.application(found, client_id)]
     if config.why or not isinstance(config.value, dict):
-        failed.append(f"FAIL  Harbor API: {config.why or 'the configuration is not a JSON object'}")
+        fix = f" Fix: {config.fix}" if config.fix else ""
+        failed.append(
+            f"FAIL  Harbor API: {config.why or 'the configuration is not a JSON object'}{fix}"
+        )
     app, provider = found.app, found.provider
     if app is None or provider is None or not isinstance(config.value, dict):
         raise AdoptFailed([line for line in failed if line.startswith("FAIL")])
@@ -76,9 +81,15 @@ def read_adoption(
     return out.result()
 
 
-def run_adopt(fetch: Fetch, settings: Settings, args: Any, secrets: Sequence[str] = ()) -> str:
+def run_adopt(
+    fetch: Fetch,
+    settings: Settings,
+    args: Any,
+    secrets: Sequence[str] = (),
+    keys: Mapping[str, str] | None = None,
+) -> str:
     """The command: read, compare with ``--stack-file``, write it or print the lines."""
-    adoption = read_adoption(fetch, settings, args.client_id, args.project, secrets)
+    adoption = read_adoption(fetch, settings, args.client_id, args.project, secrets, keys)
     extra: list[Difference] = []
     stack_file: Path | None = args.stack_file
     if stack_file is not None:

@@ -16,17 +16,19 @@ instead of being reported. Doctor reads a dozen fields; plain JSON is enough.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ...validation import Settings
-from ..http import Fetch
+from ..http import Fetch, Send
+from ..ping import REQUESTS as PING_REQUESTS
 from ..reading import MAX_MAPPINGS, MAX_USERS, Reader, read_pair
 from . import authentik, harbor
 from .findings import Finding, report
 
-FIXED_REQUESTS = 10
+FIXED_REQUESTS = 10 + PING_REQUESTS
 """application, provider (and its look-up by client ID), bindings, version, discovery,
-Harbor's configuration, system information and users, the admin group."""
+Harbor's configuration, system information and users, the admin group; Harbor's OIDC
+ping, twice at most."""
 REQUESTS_PER_RUN = FIXED_REQUESTS + MAX_MAPPINGS + MAX_USERS
 """The run's deadline is this many request timeouts."""
 
@@ -34,10 +36,16 @@ __all__ = ["REQUESTS_PER_RUN", "Finding", "diagnose", "report"]
 
 
 def diagnose(
-    fetch: Fetch, settings: Settings, client_id: str | None = None, secrets: Sequence[str] = ()
+    fetch: Fetch,
+    settings: Settings,
+    client_id: str | None = None,
+    secrets: Sequence[str] = (),
+    keys: Mapping[str, str] | None = None,
+    send: Send | None = None,
 ) -> list[Finding]:
-    """Every finding about the pair, authentik's side first."""
-    reading = read_pair(Reader(fetch, settings), client_id)
+    """Every finding about the pair, authentik's side first. ``keys`` name the flag each
+    server's URL comes from; ``send`` lets Harbor be asked its own view (its OIDC ping)."""
+    reading = read_pair(Reader(fetch, settings, dict(keys or {}), send), client_id)
     found = reading.found
     findings = authentik.application(found, client_id)
     harbor_found, external_url = harbor.harbor_api(reading, settings)

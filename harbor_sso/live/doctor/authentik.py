@@ -38,7 +38,7 @@ def application(found: Found, client_id: str | None) -> list[Finding]:
             fix = "create an application for it"
             detail = f"the provider with client ID {q(client_id)} belongs to no application"
         else:
-            fix = _token_fix(why)
+            fix = found.fix or _token_fix(why)
             if "answered 404" in why:
                 fix = "give the application's slug with --slug, or --client-id"
             detail = why
@@ -310,7 +310,9 @@ def version(app: dict[str, Any], got: Got) -> list[Finding]:
     current = info.get("version_current") if isinstance(info, dict) else None
     if why or current is None:
         found.append(
-            Finding("WARN", name, why or "no version_current", "check the token may view it")
+            Finding(
+                "WARN", name, why or "no version_current", got.fix or "check the token may view it"
+            )
         )
         return found
     version = _version(current)

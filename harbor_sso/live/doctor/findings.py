@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..http import redact
+from ..said import once
 
 Status = Literal["PASS", "WARN", "FAIL"]
 
@@ -18,15 +19,23 @@ class Finding:
     detail: str
     fix: str = ""
 
+    @property
+    def failed(self) -> bool:
+        return self.status != "PASS"
+
+    def head(self) -> str:
+        return f"{self.status}  {self.name}"
+
     def line(self) -> str:
         fix = f" Fix: {self.fix}" if self.fix and self.status != "PASS" else ""
-        return f"{self.status}  {self.name}: {self.detail}{fix}"
+        return f"{self.head()}: {self.detail}{fix}"
 
 
 def report(findings: Sequence[Finding], secrets: Sequence[str] = ()) -> Iterator[str]:
-    """One line per finding, then a count; no line holds a credential."""
-    for finding in findings:
-        yield redact(finding.line(), secrets)
+    """One line per finding (one that failed as an earlier one did points to it), then a
+    count; no line holds a credential."""
+    for line in once(findings):
+        yield redact(line, secrets)
     counts = {s: sum(f.status == s for f in findings) for s in ("PASS", "WARN", "FAIL")}
     yield f"{counts['PASS']} passed, {counts['WARN']} warned, {counts['FAIL']} failed"
 

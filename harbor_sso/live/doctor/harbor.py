@@ -8,6 +8,7 @@ from urllib.parse import quote, urlsplit
 
 from ...harbor_side import NO_ADMIN_GROUP
 from ...validation import MANAGED_SCOPES, Settings
+from ..ping import harbor_view
 from ..reading import Got, Reading, listed_users, q, value_of
 from .findings import Finding, judged
 
@@ -21,7 +22,7 @@ def harbor_api(reading: Reading, settings: Settings) -> tuple[list[Finding], str
     info, info_why = reading.info.value, reading.info.why
     external = settings.harbor_url
     if why or not isinstance(config, dict):
-        fix = ""
+        fix = reading.config.fix
         if "answered 401" in (why or "") or "answered 403" in (why or ""):
             fix = (
                 "HARBOR_USERNAME/HARBOR_PASSWORD must be a Harbor system administrator's "
@@ -125,6 +126,7 @@ def harbor(reading: Reading, settings: Settings) -> list[Finding]:
             ),
         ),
     ]
+    found += harbor_sees_authentik(reading)
     found += admin_group(value_of(config, "oidc_admin_group"), reading.admin_groups)
     if mode == "oidc_auth" and not reading.users.why and isinstance(reading.users.value, list):
         issuer = settings.authentik_url + f"/application/o/{reading.found.slug}/"
@@ -145,7 +147,8 @@ def endpoint(endpoint: Any, reading: Reading, settings: Settings) -> list[Findin
                 "FAIL",
                 name,
                 why or "the discovery document has no issuer",
-                "check the application's slug and that authentik serves it",
+                reading.discovery.fix
+                or "check the application's slug and that authentik serves it",
             )
         )
         return found
@@ -180,6 +183,20 @@ def endpoint(endpoint: Any, reading: Reading, settings: Settings) -> list[Findin
             )
         )
     return found
+
+
+def harbor_sees_authentik(reading: Reading) -> list[Finding]:
+    """Harbor core's own view of its OIDC endpoint (live/ping.py): from this machine every
+    check can pass while Harbor cannot reach authentik, or does not trust its CA."""
+    if reading.pinged is None:
+        return []
+    endpoint = str(value_of(reading.config.value, "oidc_endpoint"))
+    document = reading.discovery.value
+    issuer = document.get("issuer") if isinstance(document, dict) else None
+    verdict, detail, fix = harbor_view(
+        reading.pinged, endpoint, issuer if isinstance(issuer, str) else None
+    )
+    return [Finding(verdict, "Harbor's view of authentik", detail, fix)]
 
 
 def client_id(harbor_id: Any, provider: dict[str, Any] | None) -> list[Finding]:
@@ -220,9 +237,8 @@ def admin_group(group: Any, groups: Got) -> list[Finding]:
     listing, why = groups.value, groups.why
     results = listing.get("results") if isinstance(listing, dict) else None
     if why or not isinstance(results, list):
-        found.append(
-            Finding("WARN", name, why or "no group list", "check the token may view groups")
-        )
+        fix = groups.fix or "check the token may view groups"
+        found.append(Finding("WARN", name, why or "no group list", fix))
     elif any(isinstance(g, dict) and g.get("name") == group for g in results):
         found.append(Finding("PASS", name, f"oidc_admin_group {q(group)} exists in authentik"))
     else:

@@ -1,0 +1,7 @@
+"""`python -m harbor_sso.cli`."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
