@@ -130,15 +130,15 @@ def remedy(kind: Kind, key: str, platform: str = sys.platform) -> str:
 
 _GO_URL_ERROR = re.compile(r'\b(?:Get|Put|Post|Patch|Delete|Head) "([^"]+)": (.*)', re.DOTALL)
 _GO_CAUSES: Final[tuple[tuple[re.Pattern[str], Kind], ...]] = (
-    (re.compile(r"x509: (certificate signed by unknown authority[^'\n]*)"), "untrusted"),
+    (re.compile(r"x509: (certificate signed by unknown authority[^\n]*)"), "untrusted"),
     (
         re.compile(
             r"x509: ((?:certificate is (?:valid for|not valid for any names)|cannot validate "
-            r"certificate for|certificate relies on legacy Common Name)[^'\n]*)"
+            r"certificate for|certificate relies on legacy Common Name)[^\n]*)"
         ),
         "wrong-name",
     ),
-    (re.compile(r"x509: (certificate has expired or is not yet valid[^'\n]*)"), "expired"),
+    (re.compile(r"x509: (certificate has expired or is not yet valid[^\n]*)"), "expired"),
     (re.compile(r"(connect: connection refused)"), "refused"),
     (re.compile(r"(lookup \S+?(?: on \S+)?: no such host)"), "no-such-host"),
     (
@@ -167,7 +167,8 @@ def from_go_error(text: str) -> TransportFailure | None:
 
 
 def _short(cause: str) -> str:
-    return cause.strip().rstrip("'").strip()
+    # httpToDiag quotes the Go error: `HTTP Error '<it>' without http response: `
+    return cause.split("' without http response")[0].strip()
 
 
 # -- Python's exceptions (the live tools) -----------------------------------------------

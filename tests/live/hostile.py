@@ -35,6 +35,16 @@ def drip(head: bytes, every: float, most: int) -> Respond:
     return respond
 
 
+def slow(answer: bytes, delay: float) -> Respond:
+    """``answer`` after ``delay`` seconds."""
+
+    def respond(conn: socket.socket) -> None:
+        time.sleep(delay)
+        conn.sendall(answer)
+
+    return respond
+
+
 def flood(head: bytes, chunk: int, most_bytes: int) -> Respond:
     """``head``, then zeros until the client stops reading or ``most_bytes`` are sent."""
 

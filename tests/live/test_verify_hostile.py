@@ -4,7 +4,6 @@ exit 1, never a traceback, nothing the server sends reaches the terminal raw."""
 from __future__ import annotations
 
 import json
-import socket
 import time
 from typing import Any
 
@@ -27,7 +26,7 @@ from harbor_sso.live.verify import Expected, verify
 from harbor_sso.validation import validate
 from tests.support import examples
 
-from .hostile import Respond, drip, flood, raw_server, send
+from .hostile import Respond, drip, flood, raw_server, send, slow
 
 OK_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
 
@@ -171,16 +170,6 @@ def test_any_answer_gives_pass_or_fail_never_a_traceback(raw: bytes) -> None:
         line = check.line()
         assert line.startswith(("PASS  ", "FAIL  "))
         assert line.isprintable()
-
-
-def slow(answer: bytes, delay: float) -> Respond:
-    """``answer`` after ``delay`` seconds."""
-
-    def respond(conn: socket.socket) -> None:
-        time.sleep(delay)
-        conn.sendall(answer)
-
-    return respond
 
 
 def test_the_run_has_three_request_timeouts(capsys: pytest.CaptureFixture[str]) -> None:

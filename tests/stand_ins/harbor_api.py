@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import ssl
 import urllib.request
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
+
+from harbor_sso.transport import origin
 
 from .http import JsonHandler, Log
 
@@ -53,10 +57,27 @@ def harbor_error(code: str, message: str) -> dict[str, Any]:
     return {"errors": [{"code": code, "message": message}]}
 
 
-def fetch_issuer(url: str, trust: ssl.SSLContext | None) -> str | None:
+SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
+
+def core_roots() -> ssl.SSLContext:
+    """Harbor core's own roots: its image's system bundle, whatever this machine's
+    SSL_CERT_FILE says (the test process stands in for both)."""
+    context = ssl.create_default_context(
+        cafile=SYSTEM_BUNDLE if os.path.isfile(SYSTEM_BUNDLE) else None
+    )
+    return context
+
+
+def fetch_issuer(
+    url: str, trust: ssl.SSLContext | None, blocked: Collection[str] = ()
+) -> str | None:
     """What go-oidc's NewProvider finds at ``url`` (the issuer of
     `<url without its trailing slash>/.well-known/openid-configuration`), or None when it
-    finds nothing; ``trust`` None: no verification (Harbor's `insecureTransport`)."""
+    finds nothing; ``trust`` None: no verification (Harbor's `insecureTransport`).
+    ``blocked``: servers Harbor core has no route to (a firewall this machine is not behind)."""
+    if origin(url) in blocked:
+        return None
     context = trust or ssl._create_unverified_context()  # noqa: S323 (verify_cert false)
     try:
         with urllib.request.urlopen(  # noqa: S310 (the stand-ins' own URLs)
@@ -89,9 +110,11 @@ class HarborState:
     log: Log = field(default_factory=Log)
     url: str = ""
     next_member: int = 1
-    core_trust: ssl.SSLContext = field(default_factory=ssl.create_default_context)
+    core_trust: ssl.SSLContext = field(default_factory=core_roots)
     """The roots Harbor core verifies authentik with (its system bundle, plus what
     caBundleSecretName or storage_service.ca_bundle add)."""
+    core_blocked: set[str] = field(default_factory=set)
+    """Servers (scheme://host:port) Harbor core cannot reach."""
 
     def add_project(self, name: str) -> int:
         number = max(self.projects.values(), default=0) + 1
@@ -263,7 +286,8 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
             # "failed to verify connection", its cause only in core's log
             url = str(body.get("url", ""))
             verify = body.get("verify_cert") is not False
-            if fetch_issuer(url, state.core_trust if verify else None) != url:
+            trust = state.core_trust if verify else None
+            if fetch_issuer(url, trust, state.core_blocked) != url:
                 self.send_json(400, harbor_error("BAD_REQUEST", "failed to verify connection"))
                 return
             self.send_json(200)
