@@ -28,9 +28,11 @@ from .hostile import raw_server, slow
 SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
 
-def serving(ca: trustme.CA, *names: str, **validity: datetime.datetime) -> ssl.SSLContext:
+def serving(
+    ca: trustme.CA, *names: str, not_after: datetime.datetime | None = None
+) -> ssl.SSLContext:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert(*(names or ("localhost",)), **validity).configure_cert(context)
+    ca.issue_cert(*(names or ("localhost",)), not_after=not_after).configure_cert(context)
     return context
 
 
