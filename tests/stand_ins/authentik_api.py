@@ -16,10 +16,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import authentik_login
+from .authentik_login import User, Web
 from .http import JsonHandler, Log
 
 MANAGED = "goauthentik.io/providers/oauth2/scope-"
 STOCK_FLOWS = {
+    "default-authentication-flow": ("Welcome to authentik!", "authentication"),
     "default-provider-authorization-implicit-consent": ("Authorize Application", "authorization"),
     "default-provider-authorization-explicit-consent": ("Authorize Application", "authorization"),
     "default-provider-invalidation-flow": ("Logged out of application", "invalidation"),
@@ -96,6 +99,8 @@ class AuthentikState:
     log: Log = field(default_factory=Log)
     base: str = ""
     next_pk: int = 1
+    web: Web = field(default_factory=Web)
+    """Users, sessions and codes of the login side (authentik_login.py)."""
 
     def __post_init__(self) -> None:
         # a fresh install (authentik/blueprints/system): the default flows, the
@@ -128,6 +133,15 @@ class AuthentikState:
             self.add_mapping(scope)
 
     # -- seeding (objects made by hand, as a user would) -----------------------------
+
+    def add_user(
+        self, username: str, password: str, groups: tuple[str, ...] = (), mfa: bool = False
+    ) -> User:
+        """A user in the named groups (which must exist), with ``mfa``: an authenticator."""
+        pks = [pk for name in groups for pk, g in self.groups.items() if g["name"] == name]
+        user = User(username, password, f"{username}@example.test", pks, mfa)
+        self.web.users[username] = user
+        return user
 
     def add_mapping(self, scope_name: str, managed: bool = True) -> str:
         """A scope mapping; the managed one of ``scope_name`` if it exists already."""
@@ -306,6 +320,8 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
             if self.command == "GET" and discovery.endswith("/.well-known/openid-configuration"):
                 self.discovery(discovery.split("/", 1)[0])
                 return
+            if authentik_login.route(self, state, path, query, body):
+                return
             if self.headers.get("Authorization") != f"Bearer {state.token}":
                 # schema.yml: every /api/v3 operation answers 403 GenericError without a token
                 self.send_json(403, {"detail": "Token invalid/expired"})
@@ -318,6 +334,7 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                 ("/crypto/certificatekeypairs/", self.key_pairs),
                 ("/propertymappings/provider/scope/", self.scope_mappings),
                 ("/core/groups/", self.groups),
+                ("/core/users/", self.users),
                 ("/providers/oauth2/", self.providers),
                 ("/core/applications/", self.applications),
                 ("/policies/bindings/", self.bindings),
@@ -340,7 +357,10 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                     "issuer": issuer,
                     "authorization_endpoint": f"{state.base}/application/o/authorize/",
                     "token_endpoint": f"{state.base}/application/o/token/",
+                    "userinfo_endpoint": f"{state.base}/application/o/userinfo/",
                     "jwks_uri": f"{issuer}jwks/",
+                    "response_types_supported": ["code"],
+                    "id_token_signing_alg_values_supported": ["RS256"],
                 },
             )
 
@@ -418,6 +438,31 @@ def authentik_handler(state: AuthentikState) -> type[JsonHandler]:
                 self.send_json(400, {"name": ["group with this name already exists."]})
             else:
                 self.send_json(201, state.groups[state.add_group(name)])
+
+        def users(self, rest: str, query: dict[str, list[str]], body: Any) -> None:
+            # core_users_list ?username= (exact): each user with `groups_obj`
+            name = query.get("username", [None])[0]
+            self.send_json(
+                200,
+                _paginated(
+                    [
+                        {
+                            "pk": index + 1,
+                            "username": u.username,
+                            "email": u.email,
+                            "is_active": True,
+                            "groups": u.groups,
+                            "groups_obj": [
+                                {"pk": g, "name": state.groups[g]["name"]}
+                                for g in u.groups
+                                if g in state.groups
+                            ],
+                        }
+                        for index, u in enumerate(state.web.users.values())
+                        if name in (None, u.username)
+                    ]
+                ),
+            )
 
         def scope_mappings(self, rest: str, query: dict[str, list[str]], body: Any) -> None:
             if not rest:

@@ -20,6 +20,7 @@ from typing import Any
 
 from harbor_sso.transport import origin
 
+from . import harbor_login
 from .http import JsonHandler, Log
 
 CONFIG_KEYS = {
@@ -115,6 +116,11 @@ class HarborState:
     caBundleSecretName or storage_service.ca_bundle add)."""
     core_blocked: set[str] = field(default_factory=set)
     """Servers (scheme://host:port) Harbor core cannot reach."""
+    sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """sid -> a browser's session (harbor_login.py)."""
+    oidc_tokens_valid: bool = True
+    """Whether the users' stored OIDC tokens are valid or can be refreshed: a CLI secret
+    is refused otherwise (src/pkg/oidc/secret.go `VerifySecret` refreshes the token)."""
 
     def add_project(self, name: str) -> int:
         number = max(self.projects.values(), default=0) + 1
@@ -208,6 +214,8 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
         def route(self) -> None:
             path, query, body = self.setup_request()
             state.requests.append((self.command, self.path))
+            if harbor_login.route(self, state, path, query):
+                return
             signed_in = self.authenticated()
             if self.headers.get("Authorization") and not signed_in:
                 # Harbor's security middleware: wrong basic credentials are 401

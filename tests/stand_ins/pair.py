@@ -69,6 +69,7 @@ def seed(
         property_mappings=[a.add_mapping(s) for s in scopes],
     )
     app = a.add_application(slug, provider)
+    h.client_secret = a.providers[provider]["client_secret"]
     endpoint = f"{a.base}/application/o/{slug}" + ("" if old_guide else "/")
     h.config.update(
         auth_mode="oidc_auth",
