@@ -161,6 +161,26 @@ def test_each_stack_deploys_behind_its_environment_then_verifies() -> None:
     assert verify["run"] == '.venv/bin/harbor-sso verify --stack "$STACK"'
 
 
+def test_a_verification_account_signs_in_after_up_when_one_is_set() -> None:
+    job = load("deploy-stack.yml")["jobs"]["up"]
+    names = [s.get("name") for s in steps(job)]
+    assert names.index("harbor-sso verify") + 1 == names.index("harbor-sso verify --sign-in")
+    sign_in = steps(job)[names.index("harbor-sso verify --sign-in")]
+    assert sign_in["run"] == (
+        '.venv/bin/harbor-sso verify --stack "$STACK" --sign-in "$SIGN_IN_USER"'
+    )
+    # the password only in this step's environment, never on a command line; the step
+    # only when both the account and its password are set
+    assert sign_in["env"] == {
+        "SIGN_IN_USER": "${{ vars.HARBOR_SSO_SIGN_IN_USER }}",
+        "HARBOR_SSO_SIGN_IN_PASSWORD": "${{ secrets.HARBOR_SSO_SIGN_IN_PASSWORD }}",
+    }
+    assert sign_in["if"] == "env.SIGN_IN == 'true'"
+    assert job["env"]["SIGN_IN"] == (
+        "${{ secrets.HARBOR_SSO_SIGN_IN_PASSWORD != '' && vars.HARBOR_SSO_SIGN_IN_USER != '' }}"
+    )
+
+
 def test_a_relaxed_zizmor_rule_says_why() -> None:
     text = (ROOT / ".github" / "zizmor.yml").read_text()
     for rule in yaml.safe_load(text)["rules"]:
@@ -219,9 +239,12 @@ def test_the_pulumi_cli_version_is_pinned_in_one_file() -> None:
 def test_deploy_declares_passes_and_checks_the_credentials() -> None:
     called = load("deploy-stack.yml")
     declared = called["on"]["workflow_call"]["secrets"]
-    assert declared == {name: {"required": True} for name in CREDENTIALS}
+    assert declared == {
+        **{name: {"required": True} for name in CREDENTIALS},
+        "HARBOR_SSO_SIGN_IN_PASSWORD": {"required": False},
+    }
     job = called["jobs"]["up"]
-    assert job["env"] == {
+    assert {k: v for k, v in job["env"].items() if k != "SIGN_IN"} == {
         "STACK": "${{ inputs.stack }}",
         **{name: f"${{{{ secrets.{name} }}}}" for name in CREDENTIALS},
     }
@@ -229,8 +252,9 @@ def test_deploy_declares_passes_and_checks_the_credentials() -> None:
     assert first["name"] == "check credentials"
     assert all(name in first["run"] for name in CREDENTIALS)
     assert "::error" in first["run"] and "exit 1" in first["run"]
+    passed = [*CREDENTIALS, "HARBOR_SSO_SIGN_IN_PASSWORD"]
     for name, caller in load("deploy.yml")["jobs"].items():
-        assert caller["secrets"] == {n: f"${{{{ secrets.{n} }}}}" for n in CREDENTIALS}, name
+        assert caller["secrets"] == {n: f"${{{{ secrets.{n} }}}}" for n in passed}, name
 
 
 def test_a_same_repo_preview_without_secrets_fails_a_fork_one_skips() -> None:
