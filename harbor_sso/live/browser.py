@@ -38,10 +38,14 @@ def shown(url: str) -> str:
 
 
 class Browser:
-    def __init__(self, send: Send, servers: Mapping[str, str]) -> None:
-        """``servers``: origin (transport.origin) -> its name, the only servers visited."""
+    def __init__(
+        self, send: Send, servers: Mapping[str, str], keys: Mapping[str, str] | None = None
+    ) -> None:
+        """``servers``: origin (transport.origin) -> its name, the only servers visited;
+        ``keys``: origin -> the key or flag its URL comes from (for what failed)."""
         self._send = send
         self.servers = dict(servers)
+        self.keys = dict(keys or {})
         self._jar: dict[str, dict[str, str]] = {server: {} for server in servers}
 
     def cookie(self, url: str, name: str) -> str | None:

@@ -10,11 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import trustme
 
 from harbor_sso.cli import main
-from tests.stand_ins.pair import Pair, seed
+from harbor_sso.transport import remedy
+from tests.stand_ins.pair import Pair, api_stand_ins, seed
 
 from .conftest import PASSWORD, TOKEN
+from .test_trust import serving, this_machine_has, trusting
 
 USER_PASSWORD = "alice-pw-CANARY-0d41"
 
@@ -226,3 +229,26 @@ def test_the_password_comes_from_the_environment_only(
         "error: set HARBOR_SSO_SIGN_IN_PASSWORD (--sign-in 'alice' needs it)\n"
     )
     assert pair.requests() == []  # nothing asked before the input is complete
+
+
+def test_a_certificate_this_machine_does_not_trust_is_named_as_verify_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ca = trustme.CA()
+    this_machine_has(None, monkeypatch, tmp_path)
+    monkeypatch.setenv("HARBOR_SSO_SIGN_IN_PASSWORD", USER_PASSWORD)
+    with api_stand_ins(TOKEN, PASSWORD, authentik_tls=serving(ca)) as pair:
+        client_id = seed(pair, old_guide=False)
+        pair.harbor.core_trust = trusting(ca)  # Harbor core has the CA; this machine not
+        pair.authentik.add_user("alice", USER_PASSWORD, ("harbor-users",))
+        urls = ["--harbor-url", pair.harbor.url, "--authentik-url", pair.authentik.base]
+        code = main(["verify", *urls, "--client-id", client_id, "--sign-in", "alice"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[0] == (
+        f"FAIL  authentik discovery issuer: this machine does not trust the certificate of "
+        f"{pair.authentik.base} (--authentik-url): unable to get local issuer certificate "
+        f"Fix: {remedy('untrusted', '--authentik-url')}"
+    )
+    assert f"PASS  Harbor login: redirects to {pair.authentik.base}/application/o/authorize/" in out
+    assert "FAIL  authentik authorization: as above (authentik discovery issuer)" in out

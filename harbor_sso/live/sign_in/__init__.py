@@ -57,7 +57,7 @@ def sign_in(
     ``admin_send`` Harbor's admin credentials for its OIDC ping; ``groups``: the user's
     groups as authentik holds them, when read; ``stack``: what the stack configures."""
     servers = {origin(harbor_url(expected)): "Harbor", origin(expected.issuer): "authentik"}
-    browser = Browser(send, servers)
+    browser = Browser(send, servers, keys)
     checks: list[Check] = []
     result = SignIn(checks, [login.password])
     try:
@@ -93,7 +93,7 @@ def sign_in(
         return result
     result.secrets += secret_forms(who)
     checks += facts(who, groups, stack)
-    checks.append(docker_login(send, expected, who))
+    checks.append(docker_login(send, expected, who, keys))
     return result
 
 

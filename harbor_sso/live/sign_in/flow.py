@@ -32,7 +32,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from ..browser import Browser, shown
 from ..http import NoAnswer, Response, decode_json
-from ..verify import Check
+from ..verify import Check, unanswered
 
 MAX_STAGES = 20
 FLOW_PAGE = "/if/flow/"
@@ -91,7 +91,7 @@ def _next(
     """What follows a page that is not the callback: a flow to run, or the end."""
     path = urlsplit(url).path
     if isinstance(response, NoAnswer):
-        raise _Stop(Check("authentik authorization", False, str(response)))
+        raise _Stop(unanswered("authentik authorization", response, browser.keys))
     if path.startswith(FLOW_PAGE):
         slug = path.removeprefix(FLOW_PAGE).split("/", 1)[0]
         return _run_flow(browser, url, slug, login, reached)
@@ -191,7 +191,7 @@ def _challenge(
         response = browser.request("GET", location, None, {"Accept": "application/json"})
     name = f"authentik flow {slug!r}"
     if isinstance(response, NoAnswer):
-        raise _Stop(Check(name, False, str(response)))
+        raise _Stop(unanswered(name, response, browser.keys))
     try:
         value = decode_json(response.body)
     except (ValueError, json.JSONDecodeError):

@@ -29,7 +29,7 @@ import base64
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from ...transport import origin
 from ..browser import Browser, shown
@@ -85,7 +85,7 @@ def callback(browser: Browser, url: str, expected: Expected, send: Send | None) 
     name = "Harbor callback"
     response = browser.request("GET", url)
     if isinstance(response, NoAnswer):
-        return [Check(name, False, str(response))]
+        return [unanswered(name, response, browser.keys)]
     location = response.headers.get("Location") or ""
     if response.status in (302, 303) and urlsplit(location).path == "/oidc-onboard":
         return [
@@ -151,10 +151,13 @@ def seen(browser: Browser, expected: Expected) -> Seen | Check:
     """Who Harbor sees with the session, and their project roles."""
     base = harbor_url(expected)
     response = browser.request("GET", f"{base}/api/v2.0/users/current")
+    if isinstance(response, NoAnswer):
+        return unanswered("Harbor user", response, browser.keys)
     user = _json(response)
     if not isinstance(user, dict) or not user.get("username"):
-        why = response if isinstance(response, NoAnswer) else f"answered {response.status}"
-        return Check("Harbor user", False, f"GET /api/v2.0/users/current {why}")
+        return Check(
+            "Harbor user", False, f"GET /api/v2.0/users/current answered {response.status}"
+        )
     meta = user.get("oidc_user_meta")
     found = Seen(
         username=str(user.get("username")),
@@ -180,20 +183,19 @@ def _json(response: Response | NoAnswer) -> Any:
         return None
 
 
-def docker_login(send: Send, expected: Expected, user: Seen) -> Check:
+def docker_login(send: Send, expected: Expected, user: Seen, keys: Keys) -> Check:
     """What `docker login <harbor>` asks Harbor's token service, with the CLI secret."""
     name = "docker login"
     if not user.cli_secret:
         return Check(name, False, "Harbor showed no CLI secret for the user")
-    url = (
-        f"{harbor_url(expected)}/service/token?account={user.username}&client_id=docker"
-        "&offline_token=true&service=harbor-registry"
-    )
+    query = urlencode({"account": user.username, "client_id": "docker",
+                       "offline_token": "true", "service": "harbor-registry"})  # fmt: skip
+    url = f"{harbor_url(expected)}/service/token?{query}"
     basic = base64.b64encode(f"{user.username}:{user.cli_secret}".encode()).decode()
     try:
         response = send("GET", url, None, {"Authorization": f"Basic {basic}"})
     except (OSError, ValueError) as exc:
-        return Check(name, False, str(no_answer("GET", shown(url), exc)))
+        return unanswered(name, no_answer("GET", shown(url), exc), keys)
     body = _json(response)
     if response.status == 200 and isinstance(body, dict) and body.get("token"):
         return Check(name, True, "the user's CLI secret gets a registry token from /service/token")
