@@ -181,6 +181,37 @@ def test_a_verification_account_signs_in_after_up_when_one_is_set() -> None:
     )
 
 
+def go_line(path: Path) -> tuple[int, ...]:
+    """The Go a go.mod needs: its `toolchain` line if any (what setup-go installs then),
+    else its `go` line."""
+    text = path.read_text()
+    found = re.search(r"^toolchain go([\d.]+)$", text, re.M) or re.search(
+        r"^go ([\d.]+)$", text, re.M
+    )
+    assert found, path
+    return tuple(int(p) for p in found.group(1).split("."))
+
+
+def test_ci_installs_the_go_every_engine_module_needs_and_keeps_its_caches() -> None:
+    job = load("ci.yml")["jobs"]["check"]
+    names = [str(s.get("uses", s.get("run", ""))) for s in steps(job)]
+    setup = steps(job)[next(i for i, n in enumerate(names) if n.startswith("actions/setup-go@"))]
+    installed = go_line(ROOT / setup["with"]["go-version-file"])
+    modules = sorted((ROOT / "scripts" / "engine-modules").glob("*/go.mod"))
+    assert len(modules) == 2
+    for module in modules:  # GOTOOLCHAIN=local in scripts/engine: no other Go is fetched
+        assert go_line(module) <= installed, module
+    # setup-go's cache: the module and build caches, keyed on every engine go.sum
+    assert setup["with"]["cache-dependency-path"] == "scripts/engine-modules/*/go.sum"
+    cache = steps(job)[next(i for i, n in enumerate(names) if n.startswith("actions/cache@"))]
+    assert cache["with"]["path"] == "~/.cache/harbor-sso-engine/bin"
+    for keyed in ("scripts/engine", "scripts/engine-modules/**", ".pulumi.version"):
+        assert f"'{keyed}'" in cache["with"]["key"]
+    assert names.index("./scripts/check") > max(
+        names.index(setup["uses"]), names.index(cache["uses"])
+    )
+
+
 def test_a_relaxed_zizmor_rule_says_why() -> None:
     text = (ROOT / ".github" / "zizmor.yml").read_text()
     for rule in yaml.safe_load(text)["rules"]:
@@ -195,6 +226,8 @@ NODE24 = {
     "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
     "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
     "pulumi/actions": ("8e5e406f4007fca908480587cb9893c07090f58d", "v7.0.0"),
+    "actions/setup-go": ("b7ad1dad31e06c5925ef5d2fc7ad053ef454303e", "v7.0.0"),
+    "actions/cache": ("27d5ce7f107fe9357f9df03efb73ab90386fccae", "v5.0.5"),
 }
 CREDENTIALS = ["PULUMI_ACCESS_TOKEN", "AUTHENTIK_TOKEN", "HARBOR_USERNAME", "HARBOR_PASSWORD"]
 
