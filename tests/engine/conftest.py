@@ -89,6 +89,10 @@ def cli(tmp_path: Path) -> Cli:
         "PULUMI_DISABLE_REGISTRY_RESOLVE": "true",
     }
     env.setdefault("PULUMI_HOME", str(tmp_path / "home"))
+    # `pulumi install` leaves the SDK it generates in a temporary folder of its own
+    # (pkg/cmd/pulumi/packageworkspace/packageworkspace.go `genSDK`): this test's, not /tmp
+    (tmp_path / "tmp").mkdir()
+    env["TMPDIR"] = str(tmp_path / "tmp")
     return Cli(project, env)
 
 

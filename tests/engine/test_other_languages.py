@@ -10,6 +10,7 @@ a Python traceback (measured with the real host: real-systems.md, item 5).
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,8 +44,10 @@ def yaml_program(cli: Cli, model_home: Path) -> Iterator[tuple[Cli, Pair]]:
             ("harborPassword", PASSWORD, True),
         ):
             cli.run("config", "set", *(["--secret"] if secret else []), key, value)
+        before = set(Path(tempfile.gettempdir()).glob("pulumi-package-*"))
         install = cli.run("install")
         assert "error" not in install.stdout + install.stderr
+        assert set(Path(tempfile.gettempdir()).glob("pulumi-package-*")) == before
         yield cli, pair
 
 

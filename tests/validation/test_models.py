@@ -237,7 +237,7 @@ def test_arguments_table_matches_the_typed_dict() -> None:
     assert set(HarborAuthentikSSOArgs.__annotations__) == set(ARGUMENTS)
 
 
-@pytest.mark.usefixtures("mocks")  # Outputs need the runtime's event loop
+@pytest.mark.usefixtures("mocks")  # an Output needs the runtime's event loop
 def test_outputs_defer_validation_but_plain_values_fail_now() -> None:
     with pytest.raises(ConfigError) as caught:
         resolve({**BASE, "harbor_url": pulumi.Output.from_input("https://x"), "slug": "a b"})
