@@ -61,6 +61,27 @@ def program_config(files: StackFiles) -> ProgramConfig:
     return ProgramConfig(values, frozenset(secret), tuple(deferred))
 
 
+CREDENTIAL_INPUTS = {
+    "authentikToken": ("pulumi:providers:authentik", "token"),
+    "harborUsername": ("pulumi:providers:harbor", "username"),
+    "harborPassword": ("pulumi:providers:harbor", "password"),
+}
+"""Where the stack program passes each credential (stack/program.py `build`)."""
+
+
+def missing_credentials(files: StackFiles) -> dict[str, str]:
+    """Credential key -> how to give it, for those neither in the stack file nor in the
+    environment: a real `pulumi preview` and `up` need them. Only whether each is set is
+    looked at, never a value."""
+    return {
+        key: f"{NAMESPACE}:{key} or {env}"
+        for key, env in CREDENTIAL_KEYS.items()
+        if f"{NAMESPACE}:{key}" not in files.config
+        and f"{NAMESPACE}:{key}" not in files.encrypted
+        and not os.environ.get(env)
+    }
+
+
 def _mask(value: Any) -> Any:
     if isinstance(value, Mapping):
         if value.get(SIG_KEY) == SECRET_SIG:
@@ -99,7 +120,14 @@ def plan(files: StackFiles) -> dict[str, Any]:
     """
     config = program_config(files)
     load(config.values, config.secret_keys)  # fail fast, with every problem at once
-    return _run(files, program.main, config)
+    result = _run(files, program.main, config)
+    missing = missing_credentials(files)
+    for res in result["resources"]:
+        for key, (kind, name) in CREDENTIAL_INPUTS.items():
+            if key in missing and res["type"] == kind and name in res["inputs"]:
+                res["inputs"][name] = f"<not set: {missing[key]}>"
+    result["credentials_missing"] = sorted(missing.values())
+    return result
 
 
 def plan_program(files: StackFiles) -> dict[str, Any]:
@@ -205,6 +233,11 @@ def render_text(result: Mapping[str, Any]) -> str:
         f" {len(result['resources'])} resources to create",
         f"({result['note']})",
     ]
+    if result.get("credentials_missing"):
+        lines.append(
+            "(not set in the stack file nor in the environment, and needed by a real "
+            "`pulumi preview` and `up`: " + "; ".join(result["credentials_missing"]) + ")"
+        )
     if result["deferred"]:
         lines.append(
             "(encrypted in the stack file, so checked only at deploy: "

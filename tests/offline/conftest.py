@@ -11,6 +11,14 @@ import yaml
 from tests.support import ROOT
 
 
+@pytest.fixture(autouse=True)
+def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans say which credentials are missing: this machine's environment must not
+    decide what the golden plans show."""
+    for variable in ("AUTHENTIK_TOKEN", "HARBOR_USERNAME", "HARBOR_PASSWORD"):
+        monkeypatch.delenv(variable, raising=False)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """This project's Pulumi.yaml and stack files, in a folder of the test's own."""

@@ -14,6 +14,7 @@ import yaml
 from harbor_sso.cli import main
 from harbor_sso.offline.plan import plan, render_json, render_text
 from harbor_sso.offline.stackfile import read_stack
+from tests.offline.conftest import put
 
 ROOT = Path(__file__).resolve().parents[2]
 STACKS = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
@@ -213,7 +214,7 @@ def test_encrypted_url_and_boolean_are_never_validated_nor_shown(
     assert (code, err) == (0, "")
     assert "ciphertext" not in out
     assert (
-        "checked only at deploy: harbor-sso:harborUrl, harbor-sso:verifyCert" in out.splitlines()[2]
+        "checked only at deploy: harbor-sso:harborUrl, harbor-sso:verifyCert" in out.splitlines()[3]
     )
     # what derives from the encrypted URL is secret in the plan, as it will be in state
     assert "harbor.dev.example.com" not in out
@@ -393,3 +394,33 @@ def test_a_hostile_stack_file_exits_2_fast_without_a_traceback(
     code, out, err = run_cli("plan", "--stack", "dev", "--project-dir", str(copy), capsys=capsys)
     assert (code, out) == (2, "")
     assert err == f"error: cannot read {stack}: {says}\n"  # one line: no traceback
+
+
+def test_the_plan_says_which_credentials_a_real_preview_still_needs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTHENTIK_TOKEN", "tok-CANARY-plan")
+    monkeypatch.setenv("HARBOR_USERNAME", "user-CANARY-plan")
+    assert main(["plan", "--stack", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert "CANARY" not in out  # whether each is set, never a value
+    assert (
+        "(not set in the stack file nor in the environment, and needed by a real `pulumi "
+        "preview` and `up`: harbor-sso:harborPassword or HARBOR_PASSWORD)"
+    ) in out.splitlines()
+    assert "      token: [secret]" in out.splitlines()
+    assert "      password: <not set: harbor-sso:harborPassword or HARBOR_PASSWORD>" in out
+
+
+def test_credentials_in_the_stack_file_are_not_asked_for(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    put(project, "dev", harborUsername="admin")
+    stack = project / "stacks" / "Pulumi.dev.yaml"
+    stack.write_text(
+        stack.read_text()
+        + "  harbor-sso:authentikToken:\n    secure: v1:AAAA\n"
+        + "  harbor-sso:harborPassword:\n    secure: v1:BBBB\n"
+    )
+    assert main(["plan", "--stack", "dev", "--project-dir", str(project)]) == 0
+    assert "not set" not in capsys.readouterr().out
