@@ -1,7 +1,8 @@
 """The first `pulumi preview` of a fresh clone with each Python toolchain, side by side.
 
 Run: .venv/bin/python benchmarks/first_preview.py [rounds]
-(needs `uv` on PATH and the package index; writes its section of BENCHMARKS.md)
+(needs uv, which the dev extras install, and the package index; writes its section of
+BENCHMARKS.md)
 
 Nearly all of a fresh clone's first preview is the Python language host installing the
 project into `.venv`. That host is not available here, so what each toolchain runs is
@@ -56,9 +57,15 @@ def pip_install(clone: Path, env: dict[str, str]) -> None:
     subprocess.run([*pip, "-r", "requirements.txt"], cwd=clone, check=True, env=env)
 
 
+def uv() -> str | None:
+    """uv on PATH, or the one the dev extras put beside this Python."""
+    beside = Path(sys.executable).parent / "uv"
+    return shutil.which("uv") or (str(beside) if beside.exists() else None)
+
+
 def uv_install(clone: Path, env: dict[str, str]) -> None:
     project = {**env, "UV_PROJECT_ENVIRONMENT": str(clone / ".venv"), "UV_PYTHON": sys.executable}
-    subprocess.run(["uv", "sync", "--quiet"], cwd=clone, check=True, env=project)  # noqa: S607
+    subprocess.run([str(uv()), "sync", "--quiet"], cwd=clone, check=True, env=project)
 
 
 TOOLCHAINS: dict[str, Replay] = {"pip": pip_install, "uv": uv_install}
@@ -69,7 +76,7 @@ def first_preview(toolchain: str, work: Path, cache: Path) -> float:
     toolchain's download cache."""
     clone = work / f"clone-{toolchain}"
     shutil.rmtree(clone, ignore_errors=True)
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)  # noqa: S607
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     env = {**os.environ, "PIP_CACHE_DIR": str(cache / "pip"), "UV_CACHE_DIR": str(cache / "uv")}
     env.pop("VIRTUAL_ENV", None)
     start = time.monotonic()
@@ -130,10 +137,12 @@ def section(times: dict[str, dict[str, list[float]]], rounds: int, uv_version: s
 
 def main(argv: list[str]) -> int:
     rounds = int(argv[0]) if argv else 3
-    if shutil.which("uv") is None:
-        print("benchmarks/first_preview.py: no `uv` on PATH", file=sys.stderr)
+    if uv() is None:
+        print("benchmarks/first_preview.py: no `uv` (pip install uv)", file=sys.stderr)
         return 2
-    uv_version = subprocess.run(["uv", "--version"], capture_output=True, text=True, check=True)  # noqa: S607
+    uv_version = subprocess.run(
+        [str(uv()), "--version"], capture_output=True, text=True, check=True
+    )
     text = section(measure(rounds), rounds, uv_version.stdout.strip())
     print(text)
     path = ROOT / "BENCHMARKS.md"
