@@ -51,7 +51,7 @@ class HarborAuthentikSSOArgs(TypedDict):
     is `<authentik_url>/application/o/<slug>/` (with the issuer's trailing slash)."""
     slug: NotRequired[pulumi.Input[str] | None]
     """The authentik application slug; also the OIDC endpoint path. Default `harbor`.
-    Changing it changes the issuer: see the README's Operations section."""
+    Changing it changes the issuer: see docs/operations.md, Changes over time."""
     application_name: NotRequired[pulumi.Input[str] | None]
     """The authentik application's display name. Default `Harbor`."""
     provider_name: NotRequired[pulumi.Input[str] | None]

@@ -20,7 +20,6 @@ CITED = re.compile(
 
 NOT_FILES = {
     "plugin/venv": "the virtualenv the language host creates",
-    "plugin/v0.1.0": "a tag name the README warns against",
 }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +133,7 @@ def test_preview_comments_on_the_pr_and_skips_without_secrets() -> None:
 def test_deploy_goes_dev_then_staging_on_main_and_prod_on_a_tag() -> None:
     doc = load("deploy.yml")
     assert doc["on"] == {"push": {"branches": ["main"], "tags": ["v*"]}}
-    jobs = doc["jobs"]
+    jobs = {name: job for name, job in doc["jobs"].items() if name != "release-tag"}
     assert {name: job["with"]["stack"] for name, job in jobs.items()} == {
         "dev": "dev",
         "staging": "staging",
@@ -141,6 +143,23 @@ def test_deploy_goes_dev_then_staging_on_main_and_prod_on_a_tag() -> None:
     assert jobs["staging"]["needs"] == "dev"
     assert jobs["prod"]["if"] == "github.ref_type == 'tag'"
     assert {job["uses"] for job in jobs.values()} == {"./.github/workflows/deploy-stack.yml"}
+
+
+def test_prod_deploys_only_a_tag_that_is_the_package_s_version(tmp_path: Path) -> None:
+    jobs = load("deploy.yml")["jobs"]
+    assert jobs["prod"]["needs"] == "release-tag"
+    check = jobs["release-tag"]
+    assert check["if"] == "github.ref_type == 'tag'"
+    (step,) = [s for s in steps(check) if "run" in s]
+    assert step["env"] == {"TAG": "${{ github.ref_name }}"}
+    (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    for tag, passes in ((f"v{version}", True), (f"v{version}.1", False), (version, False)):
+        done = subprocess.run(
+            ["/bin/bash", "-c", step["run"]], cwd=tmp_path, env={**os.environ, "TAG": tag},
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert (done.returncode == 0) is passes, (tag, done.stdout)
 
 
 def test_each_stack_deploys_behind_its_environment_then_verifies() -> None:
@@ -287,6 +306,8 @@ def test_deploy_declares_passes_and_checks_the_credentials() -> None:
     assert "::error" in first["run"] and "exit 1" in first["run"]
     passed = [*CREDENTIALS, "HARBOR_SSO_SIGN_IN_PASSWORD"]
     for name, caller in load("deploy.yml")["jobs"].items():
+        if "uses" not in caller:
+            continue  # the tag check: no stack, no secrets
         assert caller["secrets"] == {n: f"${{{{ secrets.{n} }}}}" for n in passed}, name
 
 
