@@ -252,3 +252,20 @@ def test_a_certificate_this_machine_does_not_trust_is_named_as_verify_names_it(
     )
     assert f"PASS  Harbor login: redirects to {pair.authentik.base}/application/o/authorize/" in out
     assert "FAIL  authentik authorization: as above (authentik discovery issuer)" in out
+
+
+def test_an_id_token_without_the_groups_harbor_reads_is_named(
+    pair: Pair, deployed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTHENTIK_TOKEN", TOKEN)
+    pair.harbor.config["oidc_groups_claim"] = "roles"  # no such claim in authentik's token
+    code, lines = sign_in(pair, deployed, capsys)
+    assert code == 1
+    assert failed(lines) == [
+        "FAIL  administrator: no, though the user is in the admin group 'harbor-admins' in "
+        "authentik: the ID token's groups did not reach Harbor Fix: check groupsClaim "
+        "(groups), the profile scope, and groupFilter",
+        "FAIL  project role 'team': the stack gives developer to 'harbor-users', and the user "
+        "is in it; Harbor shows none Fix: check groupsClaim and groupFilter, and that pulumi "
+        "up created the membership",
+    ]
