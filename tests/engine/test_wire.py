@@ -125,12 +125,16 @@ def test_harbor_down_then_back_sends_what_the_real_plugins_sent(deployment: Depl
 
     In both runs the engine stopped starting steps once `ConfigAuth` failed: the
     application was being created, its bindings were never started, and the next `up`
-    creates them."""
+    creates them. Harbor hung up at once while authentik's application took 600 ms
+    (POST 210, GET 387 in the recording); the stand-in's writes take 1 s here, so the
+    race ends the same way whatever the load."""
     deployment.configure(projectRoles=None)
     run = Recorder(deployment)
+    deployment.pair.authentik_server.slow_writes(1.0)
     deployment.pair.harbor_server.hang_up()
     run.step("up", "fault-up-harbor-down", ok=False)
     deployment.pair.harbor_server.hang_up(False)
+    deployment.pair.authentik_server.slow_writes(0.0)
     run.step("up", "fault-up-again")
     run.step("preview", "fault-preview")
     run.step("destroy", "fault-destroy")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import ssl
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -80,6 +81,8 @@ class JsonHandler(BaseHTTPRequestHandler):
         A server that is :meth:`Server.hang_up` reads the request and closes the
         connection unanswered, logged with status 0: what the held-out recording shows for
         a Harbor core stopped behind its front proxy (wire/17-fault-up-harbor-down)."""
+        if self.command != "GET":
+            time.sleep(getattr(self.server, "write_latency", 0.0))
         if getattr(self.server, "hanging_up", False):
             self.setup_request()
             self.close_connection = True
@@ -165,6 +168,13 @@ class Server:
         """Keep listening, but close every connection unanswered (status 0 in the log)."""
         assert self._server is not None
         self._server.hanging_up = on  # type: ignore[attr-defined]
+
+    def slow_writes(self, seconds: float) -> None:
+        """Answer every write only after ``seconds``: a real server's writes take time, and
+        what a failure elsewhere leaves unstarted depends on it (the engine stops
+        starting steps once one fails)."""
+        assert self._server is not None
+        self._server.write_latency = seconds  # type: ignore[attr-defined]
 
     def stop(self) -> None:
         """Down: connections to the port are refused until :meth:`start`."""

@@ -18,6 +18,7 @@ class Pair:
     authentik: AuthentikState
     harbor: HarborState
     harbor_server: Server
+    authentik_server: Server
 
     def requests(self) -> list[tuple[str, str]]:
         return self.authentik.requests + self.harbor.requests
@@ -40,7 +41,7 @@ def api_stand_ins(
     ]
     authentik.base, harbor.url = servers[0].url, servers[1].url
     try:
-        yield Pair(authentik, harbor, servers[1])
+        yield Pair(authentik, harbor, harbor_server=servers[1], authentik_server=servers[0])
     finally:
         for server in servers:
             server.stop()
