@@ -6,14 +6,8 @@ BENCHMARKS.md)
 
 Nearly all of a fresh clone's first preview is the Python language host installing the
 project into `.venv`. That host is not available here, so what each toolchain runs is
-replayed from pulumi's source (sdk/python/toolchain, v3.274.1), in a new clone of HEAD
-each time:
-
-- pip (`pip.go` `InstallDependencies`): `python -m venv .venv`, then in the program's
-  folder `pip install --upgrade pip setuptools wheel` and `pip install -r
-  requirements.txt`;
-- uv (`uv.go` `InstallDependencies`): the project's pyproject.toml has a [project], so
-  `PrepareProject` does nothing; then `uv sync` with `UV_PROJECT_ENVIRONMENT=<.venv>`.
+replayed from pulumi's source (tests/engine/toolchain.py: pip's `python -m venv` and two
+`pip install`s, uv's `uv sync`), in a new clone of HEAD each time.
 
 Then the program's start, which is the same whichever toolchain installed it: the new
 virtualenv's Python imports the stack program. "Cold" is a machine that never installed
@@ -35,26 +29,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the toolchains' replay lives with the engine tests
+from tests.engine import toolchain  # noqa: E402
+
 BEGIN = "<!-- first_preview.py writes this section -->"
 END = "<!-- first_preview.py: end -->"
 Replay = Callable[[Path, dict[str, str]], None]
-
-
-def pip_install(clone: Path, env: dict[str, str]) -> None:
-    venv = clone / ".venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env)
-    pip = [
-        str(venv / "bin" / "python"),
-        "-m",
-        "pip",
-        "install",
-        "-q",
-        "--disable-pip-version-check",
-    ]
-    subprocess.run(
-        [*pip, "--upgrade", "pip", "setuptools", "wheel"], cwd=clone, check=True, env=env
-    )
-    subprocess.run([*pip, "-r", "requirements.txt"], cwd=clone, check=True, env=env)
 
 
 def uv() -> str | None:
@@ -63,12 +43,15 @@ def uv() -> str | None:
     return shutil.which("uv") or (str(beside) if beside.exists() else None)
 
 
-def uv_install(clone: Path, env: dict[str, str]) -> None:
-    project = {**env, "UV_PROJECT_ENVIRONMENT": str(clone / ".venv"), "UV_PYTHON": sys.executable}
-    subprocess.run([str(uv()), "sync", "--quiet"], cwd=clone, check=True, env=project)
+def with_pip(clone: Path, env: dict[str, str]) -> None:
+    toolchain.pip_install(clone, clone / ".venv", env)
 
 
-TOOLCHAINS: dict[str, Replay] = {"pip": pip_install, "uv": uv_install}
+def with_uv(clone: Path, env: dict[str, str]) -> None:
+    toolchain.uv_install(clone, clone / ".venv", env, str(uv()))
+
+
+TOOLCHAINS: dict[str, Replay] = {"pip": with_pip, "uv": with_uv}
 
 
 def first_preview(toolchain: str, work: Path, cache: Path) -> float:

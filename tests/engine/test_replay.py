@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.engine.toolchain import pip_install
 from tests.support import ROOT
 
 pytestmark = pytest.mark.slow
@@ -53,25 +53,12 @@ def virtualenv_path(root: Path, options: dict[str, Any]) -> Path | None:
 
 
 def install_dependencies(cwd: Path, venv: Path) -> None:
-    """sdk/python/toolchain/pip.go `InstallDependencies`: `python -m venv`, upgrade pip,
-    then `pip install -r requirements.txt` run IN `cwd`, skipped when it has none.
-    The pulumi this suite runs on is pinned, so both ends of the range are replayed."""
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = [
-        str(venv / "bin" / "python"),
-        "-m",
-        "pip",
-        "install",
-        "-q",
-        "--disable-pip-version-check",
-    ]
+    """The pip toolchain's install (tests/engine/toolchain.py). The pulumi this suite runs
+    on is pinned, so both ends of the range are replayed."""
     constraints = venv.parent / "replay-constraints.txt"
     constraints.write_text(f"pulumi=={metadata.version('pulumi')}\n")
     env = {**os.environ, "PIP_CONSTRAINT": str(constraints)}
-    run = {"cwd": cwd, "env": env, "check": True, "timeout": INSTALL_TIMEOUT}
-    subprocess.run([*pip, "--upgrade", "pip", "setuptools", "wheel"], **run)  # type: ignore[call-overload]
-    if (cwd / "requirements.txt").exists():
-        subprocess.run([*pip, "-r", "requirements.txt"], **run)  # type: ignore[call-overload]
+    pip_install(cwd, venv, env, timeout=INSTALL_TIMEOUT)
 
 
 def run_in(venv: Path, cwd: Path, script: str, *args: str) -> Any:
