@@ -43,3 +43,15 @@ def test_only_the_main_thread_takes_the_signal() -> None:
     worker.join()
     assert found == [False]
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_in_the_main_thread_the_handler_is_installed() -> None:
+    # the subprocess above shows what the handler does; this shows it is the one installed
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        assert end_quietly_on_interrupt() is True
+        handler = signal.getsignal(signal.SIGINT)
+        assert callable(handler) and handler is not before
+        assert handler.__module__ == "harbor_sso.stack.interrupt"
+    finally:
+        signal.signal(signal.SIGINT, before)

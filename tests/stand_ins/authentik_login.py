@@ -223,11 +223,16 @@ class Executor:
             get = {k: v[0] for k, v in parse_qs(query.get("query", "")).items()}
             plan = self.session["plan"] = {"flow": self.slug, "stage": 0, "get": get}
         if self.h.command == "POST":
-            if (
+            media = (self.h.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if media != "application/json" or (
                 self.session.get("user")
                 and self.h.headers.get("X-authentik-CSRF") != self.session["csrf"]
             ):
-                # DRF SessionAuthentication: CSRF Failed; the executor's handle_exception
+                # authentik parses only JSON (root/settings.py DEFAULT_PARSER_CLASSES:
+                # ORJSONParser), so another body is DRF's UnsupportedMediaType when the
+                # stage reads request.data (flows/stage.py `post`); a logged-in session
+                # without its token is DRF SessionAuthentication's "CSRF Failed"; either
+                # exception becomes the executor's flow error (executor.py handle_exception)
                 self.send({"component": "ak-stage-flow-error", "request_id": uuid.uuid4().hex})
                 return
             errors = self.answer(plan, body if isinstance(body, dict) else {})

@@ -222,6 +222,8 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
                 self.send_json(401, harbor_error("UNAUTHORIZED", "UnAuthorized"))
                 return
             api = path.removeprefix("/api/v2.0")
+            if self.unsupported_media(body):
+                return
             if api == "/systeminfo":  # swagger: getSystemInfo (GeneralInfo)
                 info: dict[str, Any] = {"auth_mode": state.config.get("auth_mode", "db_auth")}
                 if signed_in:  # src/controller/systeminfo/controller.go: WithProtectedInfo
@@ -244,6 +246,20 @@ def harbor_handler(state: HarborState) -> type[JsonHandler]:
                 self.ping_oidc(body if isinstance(body, dict) else {})
             else:
                 self.send_json(404, harbor_error("NOT_FOUND", "not found"))
+
+        def unsupported_media(self, body: Any) -> bool:
+            """go-openapi's runtime checks a body's media type against the operation's
+            `consumes` (all JSON in Harbor's swagger) before any handler: a missing
+            Content-Type counts as application/octet-stream (runtime `ContentType`), another
+            is 415 (go-openapi/errors `InvalidContentType`), which Harbor wraps as
+            UNSUPPORTED_MEDIA_TYPE (src/lib/http/error.go `apiError`)."""
+            given = self.headers.get("Content-Type") or "application/octet-stream"
+            media = given.split(";")[0].strip().lower()
+            if body is None or media == "application/json":
+                return False
+            message = f'unsupported media type "{media}", only [application/json] are allowed'
+            self.send_json(415, harbor_error("UNSUPPORTED_MEDIA_TYPE", message))
+            return True
 
         def configurations(self, body: Any) -> None:
             if self.command == "GET":  # swagger: getConfigurations

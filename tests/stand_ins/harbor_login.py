@@ -20,7 +20,9 @@ Modelled on goharbor/harbor v2.14.4:
   (harbor_api.py `oidc_login`: 409 for a name taken); 302 to "/" with a new session.
 - Every 5xx answers `{"errors":[{"code":"UNKNOWN","message":"internal server error"}]}`
   (src/lib/http/error.go `SendError`).
-- `/service/token` (src/core/service/token/token.go): basic auth with the user's CLI
+- `/service/token` (src/core/service/token/token.go): 400 "Unable to handle service: <s>"
+  unless `service` is harbor-registry (creator.go; `account`, `client_id` and
+  `offline_token`, which docker sends, are not read); basic auth with the user's CLI
   secret (src/pkg/oidc/secret.go `VerifySecret`): 200 with a token; without a valid one
   and no scope, 401 with an empty body.
 """
@@ -285,6 +287,10 @@ def projects(state: HarborState, groups: list[str]) -> list[dict[str, Any]]:
 
 
 def registry_token(h: JsonHandler, state: HarborState, params: dict[str, str]) -> None:
+    service = params.get("service", "")
+    if service != "harbor-registry":  # token.go `Get`: beego's CustomAbort, text as the body
+        respond(h, 400, f"Unable to handle service: {service}".encode(), "text/plain")
+        return
     header = h.headers.get("Authorization") or ""
     user, _, secret = base64.b64decode(header.removeprefix("Basic ") or b"").decode().partition(":")
     meta = state.oidc_meta.get(user)

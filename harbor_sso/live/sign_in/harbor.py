@@ -188,8 +188,14 @@ def docker_login(send: Send, expected: Expected, user: Seen, keys: Keys) -> Chec
     name = "docker login"
     if not user.cli_secret:
         return Check(name, False, "Harbor showed no CLI secret for the user")
-    query = urlencode({"account": user.username, "client_id": "docker",
-                       "offline_token": "true", "service": "harbor-registry"})  # fmt: skip
+    # docker sends these too; Harbor reads none of them (token/creator.go reads `service`
+    # and `scope`), so no edit of them can be told apart
+    as_docker = {
+        "account": user.username,  # pragma: no mutate
+        "client_id": "docker",  # pragma: no mutate
+        "offline_token": "true",  # pragma: no mutate
+    }
+    query = urlencode({**as_docker, "service": "harbor-registry"})
     url = f"{harbor_url(expected)}/service/token?{query}"
     basic = base64.b64encode(f"{user.username}:{user.cli_secret}".encode()).decode()
     try:

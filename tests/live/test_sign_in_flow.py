@@ -1,0 +1,229 @@
+"""authentik's side of a sign-in (harbor_sso/live/sign_in/flow.py), stage by stage, with
+authentik's answers as flows/views/executor.py gives them (the module's docstring cites
+each): the stages it answers, the ones it cannot, and an executor or authorize endpoint
+that answers nothing useful. test_sign_in.py walks the usual flows through the stand-ins;
+these are the flows a default install does not have."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from email.message import Message
+from urllib.parse import urlsplit
+
+from harbor_sso.live.browser import Browser
+from harbor_sso.live.http import Response
+from harbor_sso.live.sign_in.flow import MAX_STAGES, Login, Reached, through_authentik
+from harbor_sso.live.verify import Check
+from harbor_sso.transport import origin
+
+A = "https://authentik.example.test"
+H = "https://harbor.example.test"
+CALLBACK = f"{H}/c/oidc/callback"
+AUTHORIZE = f"{A}/application/o/authorize/?client_id=c&state=s"
+FLOW = f"{A}/if/flow/login/?next=%2Fapplication%2Fo%2Fauthorize%2F"
+EXECUTOR = "/api/v3/flows/executor/login/"
+LOGIN = Login("alice", "pw-CANARY", ("harbor-users",))
+Sent = list[tuple[str, str, dict[str, str], object]]
+Pages = Mapping[tuple[str, str], list[Response | OSError]]
+
+
+def answer(status: int, body: object = None, location: str | None = None,
+           cookie: str | None = None) -> Response:  # fmt: skip
+    headers = Message()
+    if location is not None:
+        headers["Location"] = location
+    if cookie is not None:
+        headers["Set-Cookie"] = cookie
+    raw = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    return Response(status, headers, raw)
+
+
+def authentik(pages: Mapping[tuple[str, str], list[Response | OSError]]) -> tuple[Browser, Sent]:
+    """authentik answering each (method, path) with its list in turn, the last one again."""
+    sent: Sent = []
+    queues = {key: list(value) for key, value in pages.items()}
+
+    def send(method: str, url: str, body: bytes | None, headers: Mapping[str, str] | None
+             ) -> Response:  # fmt: skip
+        sent.append((method, url, dict(headers or {}), json.loads(body) if body else None))
+        queue = queues[(method, urlsplit(url).path)]
+        got = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(got, OSError):
+            raise got
+        return got
+
+    servers = {origin(A): "authentik", origin(H): "Harbor"}
+    return Browser(send, servers, {origin(A): "harbor-sso:authentikUrl"}), sent
+
+
+def run(pages: Mapping[tuple[str, str], list[Response | OSError]], login: Login = LOGIN
+        ) -> tuple[Reached, Sent]:  # fmt: skip
+    browser, sent = authentik(pages)
+    return through_authentik(browser, AUTHORIZE, CALLBACK, login), sent
+
+
+def to_flow() -> dict[tuple[str, str], list[Response | OSError]]:
+    return {("GET", "/application/o/authorize/"): [answer(302, location=FLOW)],
+            ("GET", "/if/flow/login/"): [answer(200, b"<html>flow</html>")]}  # fmt: skip
+
+
+def test_a_flow_with_a_password_field_a_remember_me_stage_and_a_nested_redirect() -> None:
+    """identification asking the password too, then user login with remember-me; the end
+    redirects to the executor once more, then back to authorize, which lets the user
+    through to Harbor's callback."""
+    pages = to_flow()
+    pages[("GET", "/application/o/authorize/")].append(
+        answer(302, location=f"{CALLBACK}?code=c0de&state=s")
+    )
+    pages[("GET", EXECUTOR)] = [
+        answer(200, {"component": "ak-stage-identification", "password_fields": True},
+               cookie="authentik_csrf=t0ken; Path=/"),
+        answer(200, {"component": "ak-stage-user-login"}),
+        answer(200, {"component": "xak-flow-redirect", "to": f"{EXECUTOR}?query=again"}),
+        answer(200, {"component": "xak-flow-redirect", "to": "/application/o/authorize/"}),
+    ]  # fmt: skip
+    pages[("POST", EXECUTOR)] = [answer(302, location=f"{EXECUTOR}?query=x")]
+    reached, sent = run(pages)
+    assert reached.failed is None
+    assert reached.passed == [
+        Check("authentik identification", True, "'alice' identified"),
+        Check("authentik user-login", True, "logged in"),
+        Check("authentik authorization", True, f"redirects back to {H}:443/c/oidc/callback"),
+    ]
+    assert reached.callback == f"{CALLBACK}?code=c0de&state=s"
+    posts = [(headers, body) for method, _, headers, body in sent if method == "POST"]
+    assert posts == [
+        ({"Content-Type": "application/json", "X-authentik-CSRF": "t0ken",
+          "Cookie": "authentik_csrf=t0ken"},
+         {"component": "ak-stage-identification", "uid_field": "alice",
+          "password": "pw-CANARY"}),
+        ({"Content-Type": "application/json", "X-authentik-CSRF": "t0ken",
+          "Cookie": "authentik_csrf=t0ken"},
+         {"component": "ak-stage-user-login", "remember_me": False}),
+    ]  # fmt: skip
+
+
+def failure(challenge: object, status: int = 200, login: Login = LOGIN) -> Check | None:
+    pages = to_flow()
+    pages[("GET", EXECUTOR)] = [answer(status, challenge)]
+    reached, _ = run(pages, login)
+    return reached.failed
+
+
+def test_a_stage_that_denies_access_says_authentik_s_message() -> None:
+    assert failure({"component": "ak-stage-access-denied", "error_message": "Locked"}) == Check(
+        "authentik flow 'login'", False, "authentik denied the sign-in: Locked"
+    )
+
+
+def test_a_stage_it_cannot_answer_is_named_without_calling_it_mfa() -> None:
+    check = failure({"component": "ak-stage-prompt"})
+    assert check is not None
+    assert check.detail == (
+        "the flow asks for the stage 'ak-stage-prompt', which this check cannot answer"
+    )
+
+
+def test_an_executor_without_a_challenge_or_with_authentik_s_flow_error() -> None:
+    assert failure(b"<html>502</html>", 502) == Check(
+        "authentik flow 'login'", False, "the flow executor answered 502 without a challenge"
+    )
+    assert failure(["not", "a", "challenge"]) == Check(
+        "authentik flow 'login'", False, "the flow executor answered 200 without a challenge"
+    )
+    assert failure({"component": "ak-stage-flow-error"}) == Check(
+        "authentik flow 'login'",
+        False,
+        "authentik failed the flow (ak-stage-flow-error)",
+        "see authentik's log",
+    )
+
+
+def refused() -> OSError:
+    return ConnectionRefusedError(111, "Connection refused")
+
+
+REFUSED = f"this machine reaches no server at {A}:443 (harbor-sso:authentikUrl): connection refused"
+
+
+def test_an_executor_or_authorize_endpoint_that_does_not_answer() -> None:
+    pages = to_flow()
+    pages[("GET", EXECUTOR)] = [refused()]
+    reached, _ = run(pages)
+    assert reached.failed is not None
+    assert (reached.failed.name, reached.failed.detail) == ("authentik flow 'login'", REFUSED)
+    reached, _ = run({("GET", "/application/o/authorize/"): [refused()]})
+    assert reached.failed is not None
+    assert (reached.failed.name, reached.failed.detail) == ("authentik authorization", REFUSED)
+
+
+def test_an_authorize_endpoint_answering_an_error_page() -> None:
+    reached, _ = run({("GET", "/application/o/authorize/"): [answer(400, b"<html>no</html>")]})
+    assert reached.failed == Check(
+        "authentik authorization",
+        False,
+        f"GET {A}:443/application/o/authorize/ answered 400, not a way back to Harbor (an "
+        "unknown client ID or redirect URI shows authentik's error page)",
+        "run harbor-sso doctor: it compares the provider with Harbor's settings",
+    )
+
+
+def test_access_denied_without_the_stack_names_no_groups() -> None:
+    denied: Pages = {("GET", "/application/o/authorize/"): [answer(200, b"<html>denied</html>")]}
+    reached, _ = run(denied, Login("eve", "pw", None))
+    assert reached.failed is not None
+    assert reached.failed.detail == (
+        "authentik denied 'eve' access to the application (\"Request has been denied.\"): the "
+        "user is in none of the groups allowed to log in"
+    )
+
+
+def refusal(component: str, errors: object) -> Check | None:
+    pages = to_flow()
+    challenge = {"component": component, "password_fields": True, "pending_user": "alice"}
+    pages[("GET", EXECUTOR)] = [answer(200, challenge)]
+    pages[("POST", EXECUTOR)] = [answer(200, {**challenge, "response_errors": errors})]
+    reached, _ = run(pages)
+    return reached.failed
+
+
+def test_a_refusal_mentioning_the_password_is_the_password_s() -> None:
+    """The identification stage with its password field refuses a wrong password there."""
+    errors = {
+        "password": [{"string": "Invalid Password", "code": "invalid"}],
+        "uid_field": [{"string": "Failed.", "code": "invalid"}, "junk"],
+        "x": "junk",
+    }
+    assert refusal("ak-stage-identification", errors) == Check(
+        "authentik identification",
+        False,
+        "authentik refused the password of 'alice' (Invalid Password; Failed.)",
+        "check HARBOR_SSO_SIGN_IN_PASSWORD",
+    )
+
+
+def test_a_refusal_without_readable_errors() -> None:
+    assert refusal("ak-stage-identification", ["not", "a", "dict"]) == Check(
+        "authentik identification",
+        False,
+        "authentik refused 'alice' ()",
+        "check the username (or email) and HARBOR_SSO_SIGN_IN_PASSWORD, and that the account "
+        "is active",
+    )
+    check = refusal("ak-stage-password", {"password": [{"string": "No.", "code": "invalid"}]})
+    assert check is not None and check.detail == "authentik refused the password of 'alice' (No.)"
+
+
+def test_a_flow_that_never_ends_is_cut_off() -> None:
+    pages = to_flow()
+    consent = {"component": "ak-stage-consent", "token": "t"}
+    pages[("GET", EXECUTOR)] = [answer(200, consent)]
+    pages[("POST", EXECUTOR)] = [answer(200, consent)]
+    reached, sent = run(pages)
+    assert reached.failed == Check(
+        "authentik flow 'login'", False, f"more than {MAX_STAGES} stages"
+    )
+    assert len(reached.passed) == MAX_STAGES
+    assert reached.passed[0] == Check("authentik consent", True, "consent given")
+    assert sum(method == "POST" for method, *_ in sent) == MAX_STAGES
