@@ -241,12 +241,18 @@ def login_failed(
             "for verify to ask Harbor which",
         )
     ]
-    if send is not None:
-        harbor_url = expected.login_url.removesuffix("/c/oidc/login")
-        pinged = ping(send, harbor_url, expected.issuer, True)
-        verdict, detail, fix = harbor_view(pinged, expected.issuer)
-        checks.append(Check("Harbor's view of authentik", verdict == "PASS", detail, fix))
-    return checks
+    return checks + asked_harbor(expected, send)
+
+
+def asked_harbor(expected: Expected, send: Send | None) -> list[Check]:
+    """Harbor's own view of authentik (its OIDC ping, live/ping.py), when ``send`` carries
+    Harbor's admin credentials; nothing without them."""
+    if send is None:
+        return []
+    harbor_url = expected.login_url.removesuffix("/c/oidc/login")
+    pinged = ping(send, harbor_url, expected.issuer, True)
+    verdict, detail, fix = harbor_view(pinged, expected.issuer)
+    return [Check("Harbor's view of authentik", verdict == "PASS", detail, fix)]
 
 
 def verify(

@@ -25,5 +25,7 @@ def test_cookies_are_kept_per_server_and_none_for_another() -> None:
     browser.request("GET", f"{A}/if/flow/login/")
     assert browser.cookie(f"{A}/api/v3/", "authentik_csrf") == "t0ken"
     assert browser.cookie("https://elsewhere.example.test/", "authentik_csrf") is None
-    with pytest.raises(Offsite):
-        browser.request("GET", "https://elsewhere.example.test/")
+    with pytest.raises(Offsite) as offsite:
+        browser.request("GET", "https://elsewhere.example.test/login?code=c0de")
+    assert offsite.value.server == "https://elsewhere.example.test:443"
+    assert str(offsite.value) == "https://elsewhere.example.test:443/login"  # never the query

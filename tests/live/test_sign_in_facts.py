@@ -8,8 +8,14 @@ and `projects` answered (the `Seen`)."""
 
 from __future__ import annotations
 
-from harbor_sso.live.sign_in import facts, project_roles
+import json
+from collections.abc import Callable
+from email.message import Message
+
+from harbor_sso.live.http import Response
+from harbor_sso.live.sign_in import facts, groups_of, project_roles
 from harbor_sso.live.sign_in.harbor import Seen
+from harbor_sso.live.verify import Check
 from harbor_sso.validation import Settings
 
 STACK = Settings(
@@ -58,10 +64,12 @@ def test_a_user_in_no_admin_group_is_no_administrator() -> None:
 
 def test_the_admin_group_in_authentik_but_not_in_harbor_fails() -> None:
     who = Seen(username="alice", roles={"team": []})
-    assert lines(who, ["harbor-admins", "harbor-users"], STACK)[1] == (
-        "FAIL  administrator: no, though the user is in the admin group 'harbor-admins' in "
-        "authentik: the ID token's groups did not reach Harbor Fix: check groupsClaim "
-        "(groups), the profile scope, and groupFilter"
+    assert facts(who, ["harbor-admins", "harbor-users"], STACK)[1] == Check(
+        "administrator",
+        False,
+        "no, though the user is in the admin group 'harbor-admins' in authentik: the ID "
+        "token's groups did not reach Harbor",
+        "check groupsClaim (groups), the profile scope, and groupFilter",
     )
 
 
@@ -77,16 +85,21 @@ def test_without_the_stack_s_roles_harbor_s_roles_are_listed() -> None:
 
 def test_the_stack_s_roles_for_a_user_whose_groups_are_unknown() -> None:
     """Without authentik's view each role is shown as Harbor holds it, never failed."""
-    who = Seen(username="carol", roles={"team": ["guest"]})
+    who = Seen(username="carol", roles={"team": ["guest", "limitedguest"]})
     checks = project_roles(who, None, STACK)
     assert [(c.name, c.ok, c.detail) for c in checks] == [
         ("project role 'ops'", True, "none (the stack gives maintainer to 'ops')"),
-        ("project role 'team'", True, "guest (the stack gives developer to 'harbor-users')"),
+        (
+            "project role 'team'",
+            True,
+            "guest, limitedguest (the stack gives developer to 'harbor-users')",
+        ),
     ]
 
 
 def test_a_role_of_a_group_the_user_is_not_in_does_not_apply() -> None:
-    checks = project_roles(Seen(username="bob", roles={"team": []}), ["harbor-users"], STACK)
+    who = Seen(username="bob", roles={"team": ["guest", "limitedguest"]})
+    checks = project_roles(who, ["harbor-users"], STACK)
     assert [(c.name, c.ok, c.fix) for c in checks] == [
         (
             "project role 'team'",
@@ -95,5 +108,27 @@ def test_a_role_of_a_group_the_user_is_not_in_does_not_apply() -> None:
         )
     ]
     assert checks[0].detail == (
-        "the stack gives developer to 'harbor-users', and the user is in it; Harbor shows none"
+        "the stack gives developer to 'harbor-users', and the user is in it; Harbor shows "
+        "guest, limitedguest"
     )
+
+
+def test_the_groups_authentik_holds_for_exactly_that_user() -> None:
+    """core_users_list `?username=` answered as authentik answers; a user of another name,
+    anything but objects, or no `groups_obj` reads as unknown (None), never as no groups."""
+    asked: list[str] = []
+
+    def authentik(users: object, status: int = 200) -> Callable[[str], Response]:
+        def fetch(url: str) -> Response:
+            asked.append(url)
+            return Response(status, Message(), json.dumps(users).encode())
+
+        return fetch
+
+    a = "https://authentik.example.test"
+    alice = {"username": "a/b&c", "groups_obj": [{"name": "z"}, {"name": "y"}, "junk"]}
+    assert groups_of(authentik({"results": ["junk", alice]}), a, "a/b&c") == ["y", "z"]
+    assert asked == [f"{a}/api/v3/core/users/?username=a%2Fb%26c"]
+    assert groups_of(authentik({"results": [{**alice, "username": "a"}]}), a, "a/b&c") is None
+    assert groups_of(authentik({"results": [{"username": "a/b&c"}]}), a, "a/b&c") is None
+    assert groups_of(authentik({"detail": "no"}, 403), a, "a/b&c") is None

@@ -118,11 +118,39 @@ def test_a_stage_that_denies_access_says_authentik_s_message() -> None:
 
 
 def test_a_stage_it_cannot_answer_is_named_without_calling_it_mfa() -> None:
-    check = failure({"component": "ak-stage-prompt"})
-    assert check is not None
-    assert check.detail == (
-        "the flow asks for the stage 'ak-stage-prompt', which this check cannot answer"
+    assert failure({"component": "ak-stage-prompt"}) == Check(
+        "authentik flow 'login'",
+        False,
+        "the flow asks for the stage 'ak-stage-prompt', which this check cannot answer",
+        "use an account without that stage for the check (for MFA: one with no authenticator, "
+        "while the MFA stage's not_configured_action is skip)",
     )
+    check = failure({"title": "no component"})
+    assert check is not None and check.detail.startswith("the flow asks for the stage '',")
+
+
+def test_access_denied_without_a_message() -> None:
+    assert failure({"component": "ak-stage-access-denied"}) == Check(
+        "authentik flow 'login'", False, "authentik denied the sign-in: "
+    )
+
+
+def test_an_answer_the_executor_fails_after_a_nested_redirect_names_the_flow() -> None:
+    pages = to_flow()
+    pages[("GET", EXECUTOR)] = [
+        answer(200, {"component": "xak-flow-redirect", "to": f"{EXECUTOR}?query=again"}),
+        answer(200, {"component": "ak-stage-password"}),
+    ]
+    pages[("POST", EXECUTOR)] = [answer(500, b"internal")]
+    reached, sent = run(pages)
+    assert reached.failed == Check(
+        "authentik flow 'login'", False, "the flow executor answered 500 without a challenge"
+    )
+    assert [(m, urlsplit(u).query) for m, u, *_ in sent if EXECUTOR in u] == [
+        ("GET", "query=next%3D%252Fapplication%252Fo%252Fauthorize%252F"),
+        ("GET", "query=again"),
+        ("POST", "query=next%3D%252Fapplication%252Fo%252Fauthorize%252F"),
+    ]
 
 
 def test_an_executor_without_a_challenge_or_with_authentik_s_flow_error() -> None:
@@ -194,6 +222,7 @@ def test_a_refusal_mentioning_the_password_is_the_password_s() -> None:
         "password": [{"string": "Invalid Password", "code": "invalid"}],
         "uid_field": [{"string": "Failed.", "code": "invalid"}, "junk"],
         "x": "junk",
+        "y": 5,
     }
     assert refusal("ak-stage-identification", errors) == Check(
         "authentik identification",

@@ -124,6 +124,28 @@ def test_a_callback_answering_500_says_what_it_most_often_means_and_asks_harbor(
     assert len(failed_at_callback(answer(500, internal))) == 1  # no credentials, no ping
 
 
+def test_a_user_harbor_knows_under_another_issuer_gets_its_409() -> None:
+    taken = "failed to create user record: user alice or email a@example.test already exists"
+    (check,) = failed_at_callback(answer(409, {"errors": [{"code": "CONFLICT", "message": taken}]}))
+    assert check == Check(
+        "Harbor callback",
+        False,
+        f"Harbor answered 409 ({taken}): Harbor knows this user under another issuer or "
+        "subject (the slug, authentik's URL or sub_mode changed since they signed in)",
+        "put the slug and authentikUrl back as they were; or delete the user in Harbor, who "
+        "is then onboarded anew (harbor-sso doctor lists them)",
+    )
+
+
+def test_a_code_exchange_authentik_refuses() -> None:
+    said = 'oauth2: "invalid_client" "Client authentication failed"'
+    (check,) = failed_at_callback(
+        answer(400, {"errors": [{"code": "BAD_REQUEST", "message": said}]})
+    )
+    assert check.ok is False
+    assert check.detail.startswith(f"authentik refused Harbor's code exchange ({said}): ")
+
+
 @pytest.mark.parametrize(
     ("body", "detail"),
     [
@@ -167,6 +189,14 @@ def test_flags_count_only_when_harbor_says_true() -> None:
             "oidc_user_meta": {"secret": None}}  # fmt: skip
     who = current(user, {"not": "a list"})
     assert who == Seen(username="bob")
+
+
+def test_only_what_harbor_answers_with_200_is_read() -> None:
+    pages: dict[str, Answer] = {
+        "/api/v2.0/users/current": answer(200, {"username": "bob"}),
+        "/api/v2.0/projects": answer(500, [{"name": "team", "current_user_role_ids": [1]}]),
+    }
+    assert seen(browser(pages), EXPECTED) == Seen(username="bob")
 
 
 def test_who_harbor_sees_without_a_session() -> None:
@@ -214,6 +244,17 @@ def test_docker_login_when_the_token_service_does_not_answer() -> None:
     check, _ = token_service(0)
     assert (check.name, check.ok, check.detail) == ("docker login", False, REFUSED)
     assert "harbor-sso:harborUrl" in check.fix
+
+
+def test_docker_login_meeting_a_broken_answer_names_the_request() -> None:
+    def send(*_: object) -> Response:
+        raise ValueError("got more than 100 headers")
+
+    check = docker_login(send, EXPECTED, Seen(username="alice", cli_secret="s3cret-Cli"), KEYS)
+    assert (check.ok, check.detail) == (
+        False,
+        f"GET {H}:443/service/token failed: ValueError: got more than 100 headers",
+    )
 
 
 def test_docker_login_without_a_cli_secret_asks_nothing() -> None:

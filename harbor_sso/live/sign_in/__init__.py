@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from ...transport import origin
 from ...validation import Settings
@@ -163,9 +163,9 @@ def project_roles(who: Seen, groups: Sequence[str] | None, stack: Settings | Non
 def groups_of(fetch: Fetch, authentik_url: str, username: str) -> list[str] | None:
     """The user's groups as authentik holds them (schema.yml core_users_list:
     `?username=`, each user's `groups_obj`), or None when they cannot be read."""
-    got = get_json(
-        fetch, f"{authentik_url}/api/v3/core/users/?username={quote(username, safe='')}", "users"
-    )
+    url = f"{authentik_url}/api/v3/core/users/?{urlencode({'username': username})}"
+    # what names the failure, which is None here however it reads
+    got = get_json(fetch, url, "users")  # pragma: no mutate
     results = got.get("results") if isinstance(got, dict) else None
     users = [
         found

@@ -121,19 +121,19 @@ def _next(
 
 def _run_flow(browser: Browser, page: str, slug: str, login: Login, reached: Reached) -> str:
     """Answer the flow's stages; the URL its end redirects to."""
-    base = urljoin(page, "/")
-    executor = f"{urljoin(base, EXECUTOR)}{quote(slug)}/?query={quote(urlsplit(page).query)}"
-    challenge = _challenge(browser, "GET", executor, slug, None)
+    executor = f"{urljoin(page, EXECUTOR)}{quote(slug)}/?query={quote(urlsplit(page).query)}"
+    challenge = _challenge(browser, executor, slug, None)
     for _ in range(MAX_STAGES):
         component = str(challenge.get("component", ""))
         if component == "xak-flow-redirect":
-            target = urljoin(base, str(challenge.get("to", "")))
+            # the web UI assigns `to` to window.location: relative to the flow's page
+            target = urljoin(page, str(challenge.get("to", "")))
             if urlsplit(target).path.startswith(EXECUTOR):
-                challenge = _challenge(browser, "GET", target, slug, None)
+                challenge = _challenge(browser, target, slug, None)
                 continue
             return target
         answer = _answer(component, challenge, login, slug)
-        done = _challenge(browser, "POST", executor, slug, answer)
+        done = _challenge(browser, executor, slug, answer)
         errors = done.get("response_errors")
         if errors and done.get("component") == component:
             raise _Stop(_refused(component, errors, login))
@@ -175,9 +175,10 @@ def _answer(component: str, challenge: dict[str, Any], login: Login, slug: str) 
 
 
 def _challenge(
-    browser: Browser, method: str, url: str, slug: str, answer: dict[str, Any] | None
+    browser: Browser, url: str, slug: str, answer: dict[str, Any] | None
 ) -> dict[str, Any]:
-    """The executor's answer as JSON, a redirect back to itself followed."""
+    """The executor's challenge (a GET), or its answer to ``answer`` (a POST), as JSON, a
+    redirect back to itself followed."""
     headers = {}
     token = browser.cookie(url, CSRF_COOKIE)
     if token:
@@ -217,12 +218,13 @@ def _stage(component: str) -> str:
 
 
 def _passed(component: str, login: Login) -> str:
+    """For each stage `_answer` answers."""
     return {
         "ak-stage-identification": f"{login.user!r} identified",
         "ak-stage-password": "password accepted",
         "ak-stage-consent": "consent given",
         "ak-stage-user-login": "logged in",
-    }.get(component, "answered")
+    }[component]
 
 
 def _refused(component: str, errors: Any, login: Login) -> Check:

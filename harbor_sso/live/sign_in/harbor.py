@@ -34,7 +34,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from ...transport import origin
 from ..browser import Browser, shown
 from ..http import NoAnswer, Response, Send, decode_json, no_answer
-from ..verify import Check, Expected, Keys, login_failed, unanswered
+from ..verify import Check, Expected, Keys, asked_harbor, login_failed, unanswered
 
 ROLE_NAMES = {1: "projectadmin", 2: "developer", 3: "guest", 4: "maintainer", 5: "limitedguest"}
 """Harbor's role ids (src/common/const.go)."""
@@ -87,7 +87,8 @@ def callback(browser: Browser, url: str, expected: Expected, send: Send | None) 
     if isinstance(response, NoAnswer):
         return [unanswered(name, response, browser.keys)]
     location = response.headers.get("Location") or ""
-    if response.status in (302, 303) and urlsplit(location).path == "/oidc-onboard":
+    # oidc.go redirects with beego's `Redirect(..., http.StatusFound)`
+    if response.status == 302 and urlsplit(location).path == "/oidc-onboard":
         return [
             Check(
                 name,
@@ -96,7 +97,7 @@ def callback(browser: Browser, url: str, expected: Expected, send: Send | None) 
                 "set harbor-sso:autoOnboard true (the default)",
             )
         ]
-    if response.status in (302, 303):
+    if response.status == 302:
         return [Check(name, True, "Harbor exchanged the code and signed the user in")]
     message = _message(response)
     if response.status == 409:
@@ -133,7 +134,7 @@ def callback(browser: Browser, url: str, expected: Expected, send: Send | None) 
                 "ID token is not one it can verify",
                 "run harbor-sso doctor; Harbor core's log has the cause",
             ),
-            *login_failed(expected, response.status, None, send)[1:],
+            *asked_harbor(expected, send),
         ]
     return [Check(name, False, f"Harbor answered {response.status} ({message})")]
 
