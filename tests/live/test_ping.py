@@ -6,21 +6,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from email.message import Message
 
 import pytest
 
 from harbor_sso.live.http import NoAnswer, Response
 from harbor_sso.live.ping import HARBOR_CA_FIX, PING_PATH, Pinged, harbor_view, ping
 
+from .answers import answer, refused
+
 H = "https://harbor.example.test"
 HTTPS = "https://authentik.example.test/application/o/harbor/"
 HTTP = "http://authentik.example.test/application/o/harbor/"
 Sent = list[tuple[str, str, object, dict[str, str]]]
-
-
-def answer(status: int) -> Response:
-    return Response(status, Message(), b"")
 
 
 def harbor(*answers: Response | OSError) -> tuple[Sent, object]:
@@ -69,7 +66,7 @@ def test_asked_once_when_a_second_ask_tells_nothing(
 
 
 def test_a_ping_harbor_does_not_answer_is_a_warning_naming_why() -> None:
-    _, send = harbor(ConnectionRefusedError(111, "Connection refused"))
+    _, send = harbor(refused())
     pinged = ping(send, H, HTTPS, True)  # type: ignore[arg-type]
     assert isinstance(pinged.verified, NoAnswer)
     assert harbor_view(pinged, HTTPS) == (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from email.message import Message
 from urllib.parse import urlsplit
 
 from harbor_sso.live.browser import Browser
@@ -16,6 +15,8 @@ from harbor_sso.live.http import Response
 from harbor_sso.live.sign_in.flow import MAX_STAGES, Login, Reached, through_authentik
 from harbor_sso.live.verify import Check
 from harbor_sso.transport import origin
+
+from .answers import answer, refused
 
 A = "https://authentik.example.test"
 H = "https://harbor.example.test"
@@ -26,17 +27,6 @@ EXECUTOR = "/api/v3/flows/executor/login/"
 LOGIN = Login("alice", "pw-CANARY", ("harbor-users",))
 Sent = list[tuple[str, str, dict[str, str], object]]
 Pages = Mapping[tuple[str, str], list[Response | OSError]]
-
-
-def answer(status: int, body: object = None, location: str | None = None,
-           cookie: str | None = None) -> Response:  # fmt: skip
-    headers = Message()
-    if location is not None:
-        headers["Location"] = location
-    if cookie is not None:
-        headers["Set-Cookie"] = cookie
-    raw = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    return Response(status, headers, raw)
 
 
 def authentik(pages: Mapping[tuple[str, str], list[Response | OSError]]) -> tuple[Browser, Sent]:
@@ -166,10 +156,6 @@ def test_an_executor_without_a_challenge_or_with_authentik_s_flow_error() -> Non
         "authentik failed the flow (ak-stage-flow-error)",
         "see authentik's log",
     )
-
-
-def refused() -> OSError:
-    return ConnectionRefusedError(111, "Connection refused")
 
 
 REFUSED = f"this machine reaches no server at {A}:443 (harbor-sso:authentikUrl): connection refused"

@@ -7,9 +7,7 @@ stand-ins; these are the branches a whole login reaches only with a broken Harbo
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Mapping
-from email.message import Message
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,6 +17,8 @@ from harbor_sso.live.http import Response, Send
 from harbor_sso.live.sign_in.harbor import Seen, callback, docker_login, secret_forms, seen
 from harbor_sso.live.verify import Check, Expected
 from harbor_sso.transport import origin
+
+from .answers import answer, refused
 
 H = "https://harbor.example.test"
 A = "https://authentik.example.test"
@@ -35,14 +35,6 @@ EXPECTED = Expected(
 CALLBACK = f"{H}/c/oidc/callback?code=c0de&state=st4te"
 Answer = Response | OSError
 Sent = list[tuple[str, str, dict[str, str]]]
-
-
-def answer(status: int, body: object = None, location: str | None = None) -> Response:
-    headers = Message()
-    if location is not None:
-        headers["Location"] = location
-    raw = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    return Response(status, headers, raw)
 
 
 def harbor(answers: Mapping[str, Answer]) -> tuple[Send, Sent]:
@@ -64,10 +56,6 @@ def harbor(answers: Mapping[str, Answer]) -> tuple[Send, Sent]:
 def browser(answers: Mapping[str, Answer]) -> Browser:
     send, _ = harbor(answers)
     return Browser(send, {origin(H): "Harbor", origin(A): "authentik"}, KEYS)
-
-
-def refused() -> OSError:
-    return ConnectionRefusedError(111, "Connection refused")
 
 
 REFUSED = f"this machine reaches no server at {H}:443 (harbor-sso:harborUrl): connection refused"
