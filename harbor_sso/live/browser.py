@@ -11,7 +11,7 @@ server and path only.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -39,12 +39,12 @@ def shown(url: str) -> str:
 
 class Browser:
     def __init__(
-        self, send: Send, servers: Mapping[str, str], keys: Mapping[str, str] | None = None
+        self, send: Send, servers: Collection[str], keys: Mapping[str, str] | None = None
     ) -> None:
-        """``servers``: origin (transport.origin) -> its name, the only servers visited;
+        """``servers``: the origins (transport.origin) of the only servers visited;
         ``keys``: origin -> the key or flag its URL comes from (for what failed)."""
         self._send = send
-        self.servers = dict(servers)
+        self.servers = frozenset(servers)
         self.keys = dict(keys or {})
         self._jar: dict[str, dict[str, str]] = {server: {} for server in servers}
 

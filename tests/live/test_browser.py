@@ -21,7 +21,7 @@ def test_cookies_are_kept_per_server_and_none_for_another() -> None:
         headers["Set-Cookie"] = "authentik_csrf=t0ken; Path=/"
         return Response(200, headers, b"")
 
-    browser = Browser(send, {origin(A): "authentik"})
+    browser = Browser(send, {origin(A)})
     browser.request("GET", f"{A}/if/flow/login/")
     assert browser.cookie(f"{A}/api/v3/", "authentik_csrf") == "t0ken"
     assert browser.cookie("https://elsewhere.example.test/", "authentik_csrf") is None

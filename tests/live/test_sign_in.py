@@ -204,6 +204,24 @@ def test_a_harbor_that_cannot_fetch_authentik_fails_at_its_login(
     ]
 
 
+def test_with_harbor_s_admin_credentials_harbor_is_asked_why_its_login_fails(
+    pair: Pair, deployed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARBOR_PASSWORD", PASSWORD)
+    pair.harbor.core_blocked.add(pair.authentik.base)
+    code, lines = sign_in(pair, deployed, capsys)
+    assert code == 1
+    assert [line.split(":")[0] for line in failed(lines)] == [
+        "FAIL  Harbor login redirect",
+        "FAIL  Harbor's view of authentik",
+        "FAIL  sign-in",
+    ]
+    assert failed(lines)[1].startswith(
+        "FAIL  Harbor's view of authentik: Harbor cannot reach authentik at "
+        f"'{pair.authentik.base}/application/o/harbor/'"
+    )
+
+
 def test_a_cli_secret_harbor_refuses_fails_docker_login(
     pair: Pair, deployed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

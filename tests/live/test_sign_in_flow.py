@@ -43,7 +43,7 @@ def authentik(pages: Mapping[tuple[str, str], list[Response | OSError]]) -> tupl
             raise got
         return got
 
-    servers = {origin(A): "authentik", origin(H): "Harbor"}
+    servers = {origin(A), origin(H)}
     return Browser(send, servers, {origin(A): "harbor-sso:authentikUrl"}), sent
 
 

@@ -55,7 +55,7 @@ def harbor(answers: Mapping[str, Answer]) -> tuple[Send, Sent]:
 
 def browser(answers: Mapping[str, Answer]) -> Browser:
     send, _ = harbor(answers)
-    return Browser(send, {origin(H): "Harbor", origin(A): "authentik"}, KEYS)
+    return Browser(send, {origin(H), origin(A)}, KEYS)
 
 
 REFUSED = f"this machine reaches no server at {H}:443 (harbor-sso:harborUrl): connection refused"

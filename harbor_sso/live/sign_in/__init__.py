@@ -56,20 +56,20 @@ def sign_in(
     """Sign ``login.user`` in; ``send`` carries no API credential (the browser's own),
     ``admin_send`` Harbor's admin credentials for its OIDC ping; ``groups``: the user's
     groups as authentik holds them, when read; ``stack``: what the stack configures."""
-    servers = {origin(harbor_url(expected)): "Harbor", origin(expected.issuer): "authentik"}
-    browser = Browser(send, servers, keys)
+    browser = Browser(send, {origin(harbor_url(expected)), origin(expected.issuer)}, keys)
     checks: list[Check] = []
     result = SignIn(checks, [login.password])
     try:
-        authorize, started = start(browser, expected, keys, admin_send)
+        authorize, started = start(browser, expected, admin_send)
         checks += started
         if authorize is None:
             return result
         reached = through_authentik(browser, authorize, expected.redirect_uri, login)
         checks += reached.passed
-        if reached.callback is None:
-            checks.append(reached.failed or Check("authentik authorization", False, "no way back"))
+        if reached.failed is not None:
+            checks.append(reached.failed)
             return result
+        assert reached.callback is not None  # through_authentik gives one or the other
         checks += callback(browser, reached.callback, expected, admin_send)
     except Offsite as exc:
         checks.append(

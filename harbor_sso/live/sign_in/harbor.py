@@ -58,13 +58,13 @@ def harbor_url(expected: Expected) -> str:
 
 
 def start(
-    browser: Browser, expected: Expected, keys: Keys, send: Send | None
+    browser: Browser, expected: Expected, send: Send | None
 ) -> tuple[str | None, list[Check]]:
     """Harbor's login button: the authorize URL it sends the browser to."""
     name = "Harbor login"
     response = browser.request("GET", expected.login_url)
     if isinstance(response, NoAnswer):
-        return None, [unanswered(name, response, keys)]
+        return None, [unanswered(name, response, browser.keys)]
     location = urljoin(expected.login_url, response.headers.get("Location") or "")
     if response.status >= 500:
         return None, login_failed(expected, response.status, None, send)
