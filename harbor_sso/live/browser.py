@@ -37,6 +37,12 @@ def shown(url: str) -> str:
     return f"{origin(url)}{parts.path}"
 
 
+def redirected_to(url: str, response: Response) -> str:
+    """The absolute URL a redirect answer to ``url`` points at; "" without a Location."""
+    location = response.headers.get("Location")  # pragma: no mutate (names are case-blind)
+    return urljoin(url, location) if location else ""
+
+
 class Browser:
     def __init__(
         self, send: Send, servers: Collection[str], keys: Mapping[str, str] | None = None
@@ -90,12 +96,11 @@ class Browser:
         (not requested). Returns the last URL and its answer."""
         for _ in range(MAX_REDIRECTS):
             response = self.request("GET", url)
-            location = response.headers.get("Location") if isinstance(response, Response) else None
             if not isinstance(response, Response) or response.status not in REDIRECTS:
                 return url, response
-            if not location:
+            target = redirected_to(url, response)
+            if not target:
                 return url, response
-            target = urljoin(url, location)
             if until is not None and target.startswith(until):
                 return target, response
             url = target

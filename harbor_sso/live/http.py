@@ -298,6 +298,16 @@ def decode_json(body: bytes) -> Any:
         raise NotJson from None
 
 
+def json_of(response: Response | NoAnswer) -> Any:
+    """The JSON of a 200 answer; None for any other answer, or a body that is not JSON."""
+    if isinstance(response, NoAnswer) or response.status != 200:
+        return None
+    try:
+        return decode_json(response.body)
+    except ValueError:  # NotJson is one
+        return None
+
+
 def get_json(fetch: Fetch, url: str, what: str) -> dict[str, Any] | str | NoAnswer:
     """The JSON object at ``url``, or why there is none (``what`` names the one expected)."""
     response = get(fetch, url)

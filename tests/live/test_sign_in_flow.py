@@ -82,6 +82,8 @@ def test_a_flow_with_a_password_field_a_remember_me_stage_and_a_nested_redirect(
         Check("authentik authorization", True, f"redirects back to {H}:443/c/oidc/callback"),
     ]
     assert reached.callback == f"{CALLBACK}?code=c0de&state=s"
+    after_posts = [sent[i + 1][:2] for i, (method, *_) in enumerate(sent) if method == "POST"]
+    assert after_posts == [("GET", f"{A}{EXECUTOR}?query=x")] * 2  # the 302's Location
     posts = [(headers, body) for method, _, headers, body in sent if method == "POST"]
     assert posts == [
         ({"Content-Type": "application/json", "X-authentik-CSRF": "t0ken",
@@ -95,8 +97,13 @@ def test_a_flow_with_a_password_field_a_remember_me_stage_and_a_nested_redirect(
 
 
 def failure(challenge: object, status: int = 200, login: Login = LOGIN) -> Check | None:
+    """Where a flow stops whose executor answers ``challenge`` (or each of a list of
+    answers in turn)."""
     pages = to_flow()
-    pages[("GET", EXECUTOR)] = [answer(status, challenge)]
+    pages[("GET", EXECUTOR)] = (
+        challenge if isinstance(challenge, list) and isinstance(challenge[0], Response)
+        else [answer(status, challenge)]
+    )  # fmt: skip
     reached, _ = run(pages, login)
     return reached.failed
 
@@ -117,6 +124,16 @@ def test_a_stage_it_cannot_answer_is_named_without_calling_it_mfa() -> None:
     )
     check = failure({"title": "no component"})
     assert check is not None and check.detail.startswith("the flow asks for the stage '',")
+
+
+def test_a_nested_redirect_that_fails_or_ends_nowhere_names_the_flow() -> None:
+    again = answer(200, {"component": "xak-flow-redirect", "to": f"{EXECUTOR}?query=again"})
+    assert failure([again, answer(503, b"busy")]) == Check(
+        "authentik flow 'login'", False, "the flow executor answered 503 without a challenge"
+    )
+    assert failure({"component": "xak-flow-redirect"}) == Check(
+        "authentik flow 'login'", False, "the flow ends nowhere"
+    )
 
 
 def test_access_denied_without_a_message() -> None:

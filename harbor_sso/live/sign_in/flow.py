@@ -25,13 +25,12 @@ goauthentik/authentik 2026.2 (read at version/2026.2.2):
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from ..browser import Browser, shown
-from ..http import NoAnswer, Response, decode_json
+from ..browser import Browser, redirected_to, shown
+from ..http import NoAnswer, Response, json_of
 from ..verify import Check, unanswered
 
 MAX_STAGES = 20
@@ -126,8 +125,11 @@ def _run_flow(browser: Browser, page: str, slug: str, login: Login, reached: Rea
     for _ in range(MAX_STAGES):
         component = str(challenge.get("component", ""))
         if component == "xak-flow-redirect":
+            to = challenge.get("to")
+            if not isinstance(to, str):
+                raise _Stop(Check(f"authentik flow {slug!r}", False, "the flow ends nowhere"))
             # the web UI assigns `to` to window.location: relative to the flow's page
-            target = urljoin(page, str(challenge.get("to", "")))
+            target = urljoin(page, to)
             if urlsplit(target).path.startswith(EXECUTOR):
                 challenge = _challenge(browser, target, slug, None)
                 continue
@@ -186,18 +188,16 @@ def _challenge(
     if answer is not None:
         response: Response | NoAnswer = browser.post_json(url, answer, headers)
     else:
-        response = browser.request("GET", url, None, {"Accept": "application/json"})
-    if isinstance(response, Response) and response.status in (301, 302, 303):
-        location = urljoin(url, response.headers.get("Location") or url)
-        response = browser.request("GET", location, None, {"Accept": "application/json"})
+        response = browser.request("GET", url, None, headers)
+    # a stage's response is a plain 302 (executor.py `to_stage_response`); JSON comes
+    # whatever the Accept header (ORJSONRenderer is authentik's only renderer)
+    if isinstance(response, Response) and response.status == 302:
+        response = browser.request("GET", redirected_to(url, response) or url, None, headers)
     name = f"authentik flow {slug!r}"
     if isinstance(response, NoAnswer):
         raise _Stop(unanswered(name, response, browser.keys))
-    try:
-        value = decode_json(response.body)
-    except (ValueError, json.JSONDecodeError):
-        value = None
-    if response.status != 200 or not isinstance(value, dict):
+    value = json_of(response)
+    if not isinstance(value, dict):
         raise _Stop(
             Check(name, False, f"the flow executor answered {response.status} without a challenge")
         )

@@ -28,12 +28,11 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from ...transport import origin
-from ..browser import Browser, shown
-from ..http import NoAnswer, Response, Send, decode_json, no_answer
+from ..browser import Browser, redirected_to, shown
+from ..http import NoAnswer, Response, Send, decode_json, json_of, no_answer
 from ..verify import Check, Expected, Keys, asked_harbor, login_failed, unanswered
 
 ROLE_NAMES = {1: "projectadmin", 2: "developer", 3: "guest", 4: "maintainer", 5: "limitedguest"}
@@ -65,7 +64,7 @@ def start(
     response = browser.request("GET", expected.login_url)
     if isinstance(response, NoAnswer):
         return None, [unanswered(name, response, browser.keys)]
-    location = urljoin(expected.login_url, response.headers.get("Location") or "")
+    location = redirected_to(expected.login_url, response)
     if response.status >= 500:
         return None, login_failed(expected, response.status, None, send)
     if response.status not in (302, 303) or origin(location) != origin(expected.issuer):
@@ -86,7 +85,7 @@ def callback(browser: Browser, url: str, expected: Expected, send: Send | None) 
     response = browser.request("GET", url)
     if isinstance(response, NoAnswer):
         return [unanswered(name, response, browser.keys)]
-    location = response.headers.get("Location") or ""
+    location = redirected_to(url, response)
     # oidc.go redirects with beego's `Redirect(..., http.StatusFound)`
     if response.status == 302 and urlsplit(location).path == "/oidc-onboard":
         return [
@@ -154,7 +153,7 @@ def seen(browser: Browser, expected: Expected) -> Seen | Check:
     response = browser.request("GET", f"{base}/api/v2.0/users/current")
     if isinstance(response, NoAnswer):
         return unanswered("Harbor user", response, browser.keys)
-    user = _json(response)
+    user = json_of(response)
     if not isinstance(user, dict) or not user.get("username"):
         return Check(
             "Harbor user", False, f"GET /api/v2.0/users/current answered {response.status}"
@@ -167,21 +166,12 @@ def seen(browser: Browser, expected: Expected) -> Seen | Check:
         sysadmin=user.get("sysadmin_flag") is True,
         cli_secret=str(meta.get("secret") or "") if isinstance(meta, dict) else "",
     )
-    projects = _json(browser.request("GET", f"{base}/api/v2.0/projects?page=1&page_size=100"))
+    projects = json_of(browser.request("GET", f"{base}/api/v2.0/projects?page=1&page_size=100"))
     for project in projects if isinstance(projects, list) else []:
         if isinstance(project, dict) and project.get("name"):
             ids = project.get("current_user_role_ids") or []
             found.roles[str(project["name"])] = [ROLE_NAMES.get(i, str(i)) for i in ids]
     return found
-
-
-def _json(response: Response | NoAnswer) -> Any:
-    if isinstance(response, NoAnswer) or response.status != 200:
-        return None
-    try:
-        return decode_json(response.body)
-    except ValueError:
-        return None
 
 
 def docker_login(send: Send, expected: Expected, user: Seen, keys: Keys) -> Check:
@@ -203,7 +193,7 @@ def docker_login(send: Send, expected: Expected, user: Seen, keys: Keys) -> Chec
         response = send("GET", url, None, {"Authorization": f"Basic {basic}"})
     except (OSError, ValueError) as exc:
         return unanswered(name, no_answer("GET", shown(url), exc), keys)
-    body = _json(response)
+    body = json_of(response)
     if response.status == 200 and isinstance(body, dict) and body.get("token"):
         return Check(name, True, "the user's CLI secret gets a registry token from /service/token")
     return Check(
