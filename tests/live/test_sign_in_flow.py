@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from harbor_sso.live.browser import Browser
-from harbor_sso.live.http import Response
+from harbor_sso.live.http import Response, Send
+from harbor_sso.live.sign_in import sign_in
 from harbor_sso.live.sign_in.flow import MAX_STAGES, Login, Reached, through_authentik
-from harbor_sso.live.verify import Check
+from harbor_sso.live.verify import Check, Expected
 from harbor_sso.transport import origin
 
 from .answers import answer, refused
@@ -29,8 +30,8 @@ Sent = list[tuple[str, str, dict[str, str], object]]
 Pages = Mapping[tuple[str, str], list[Response | OSError]]
 
 
-def authentik(pages: Mapping[tuple[str, str], list[Response | OSError]]) -> tuple[Browser, Sent]:
-    """authentik answering each (method, path) with its list in turn, the last one again."""
+def scripted(pages: Pages) -> tuple[Send, Sent]:
+    """Servers answering each (method, path) with its list in turn, the last one again."""
     sent: Sent = []
     queues = {key: list(value) for key, value in pages.items()}
 
@@ -43,11 +44,15 @@ def authentik(pages: Mapping[tuple[str, str], list[Response | OSError]]) -> tupl
             raise got
         return got
 
-    servers = {origin(A), origin(H)}
-    return Browser(send, servers, {origin(A): "harbor-sso:authentikUrl"}), sent
+    return send, sent
 
 
-def run(pages: Mapping[tuple[str, str], list[Response | OSError]], login: Login = LOGIN
+def authentik(pages: Pages) -> tuple[Browser, Sent]:
+    send, sent = scripted(pages)
+    return Browser(send, {origin(A), origin(H)}, {origin(A): "harbor-sso:authentikUrl"}), sent
+
+
+def run(pages: Pages, login: Login = LOGIN
         ) -> tuple[Reached, Sent]:  # fmt: skip
     browser, sent = authentik(pages)
     return through_authentik(browser, AUTHORIZE, CALLBACK, login), sent
@@ -259,3 +264,31 @@ def test_a_flow_that_never_ends_is_cut_off() -> None:
     assert len(reached.passed) == MAX_STAGES
     assert reached.passed[0] == Check("authentik consent", True, "consent given")
     assert sum(method == "POST" for method, *_ in sent) == MAX_STAGES
+
+
+def test_a_redirect_to_a_third_server_is_not_followed() -> None:
+    """authentik's authorize sends the browser to a host that is neither configured server
+    (an external URL set wrong on one side): the sign-in stops there, asking nothing of it."""
+    pages: Pages = {
+        ("GET", "/c/oidc/login"): [answer(302, location=AUTHORIZE)],
+        ("GET", "/application/o/authorize/"): [
+            answer(302, location="https://sso.internal.example:8443/if/flow/login/?code=x")
+        ],
+    }
+    send, sent = scripted(pages)
+    expected = Expected(
+        discovery_url=f"{A}/application/o/harbor/.well-known/openid-configuration",
+        issuer=f"{A}/application/o/harbor/", systeminfo_url=f"{H}/api/v2.0/systeminfo",
+        login_url=f"{H}/c/oidc/login", client_id="c", redirect_uri=CALLBACK, scopes=("openid",),
+    )  # fmt: skip
+    done = sign_in(expected, LOGIN, send, {})
+    assert done.checks[-1] == Check(
+        "sign-in",
+        False,
+        "a redirect leads to https://sso.internal.example:8443, which is neither configured server",
+        "check Harbor's external URL (hostname/external_url in harbor.yml) and authentik's, "
+        "against --harbor-url and --authentik-url",
+    )
+    assert not done.ok
+    hosts = [urlsplit(url).netloc for _, url, *_ in sent]
+    assert hosts == ["harbor.example.test", "authentik.example.test"]  # not the third

@@ -60,7 +60,7 @@ def sign_in(
     checks: list[Check] = []
     result = SignIn(checks, [login.password])
     try:
-        authorize, started = start(browser, expected, admin_send)
+        authorize, started = start(browser, expected)
         checks += started
         if authorize is None:
             return result

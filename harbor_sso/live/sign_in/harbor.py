@@ -56,17 +56,16 @@ def harbor_url(expected: Expected) -> str:
     return expected.login_url.removesuffix("/c/oidc/login")
 
 
-def start(
-    browser: Browser, expected: Expected, send: Send | None
-) -> tuple[str | None, list[Check]]:
-    """Harbor's login button: the authorize URL it sends the browser to."""
+def start(browser: Browser, expected: Expected) -> tuple[str | None, list[Check]]:
+    """Harbor's login button: the authorize URL it sends the browser to. (verify's own
+    checks, which run first, have asked Harbor's ping when its login fails.)"""
     name = "Harbor login"
     response = browser.request("GET", expected.login_url)
     if isinstance(response, NoAnswer):
         return None, [unanswered(name, response, browser.keys)]
     location = redirected_to(expected.login_url, response)
     if response.status >= 500:
-        return None, login_failed(expected, response.status, None, send)
+        return None, login_failed(expected, response.status, None, None)
     if response.status not in (302, 303) or origin(location) != origin(expected.issuer):
         return None, [
             Check(
