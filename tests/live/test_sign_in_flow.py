@@ -266,6 +266,36 @@ def test_a_flow_that_never_ends_is_cut_off() -> None:
     assert sum(method == "POST" for method, *_ in sent) == MAX_STAGES
 
 
+EXPECTED = Expected(
+    discovery_url=f"{A}/application/o/harbor/.well-known/openid-configuration",
+    issuer=f"{A}/application/o/harbor/",
+    systeminfo_url=f"{H}/api/v2.0/systeminfo",
+    login_url=f"{H}/c/oidc/login",
+    client_id="c",
+    redirect_uri=CALLBACK,
+    scopes=("openid",),
+)
+
+
+def test_a_callback_that_fails_asks_harbor_s_ping_with_the_admin_client() -> None:
+    """A user already logged in to authentik goes straight back to the callback."""
+    pages: Pages = {
+        ("GET", "/c/oidc/login"): [answer(302, location=AUTHORIZE)],
+        ("GET", "/application/o/authorize/"): [answer(302, location=f"{CALLBACK}?code=x")],
+        ("GET", "/c/oidc/callback"): [answer(500, {"errors": []})],
+    }
+    send, _ = scripted(pages)
+    admin, pinged = scripted({("POST", "/api/v2.0/system/oidc/ping"): [answer(200)]})
+    done = sign_in(EXPECTED, LOGIN, send, {}, admin)
+    assert [(c.name, c.ok) for c in done.checks] == [
+        ("Harbor login", True),
+        ("authentik authorization", True),
+        ("Harbor callback", False),
+        ("Harbor's view of authentik", True),
+    ]
+    assert [body for *_, body in pinged] == [{"url": EXPECTED.issuer, "verify_cert": True}]
+
+
 def test_a_redirect_to_a_third_server_is_not_followed() -> None:
     """authentik's authorize sends the browser to a host that is neither configured server
     (an external URL set wrong on one side): the sign-in stops there, asking nothing of it."""
@@ -276,12 +306,7 @@ def test_a_redirect_to_a_third_server_is_not_followed() -> None:
         ],
     }
     send, sent = scripted(pages)
-    expected = Expected(
-        discovery_url=f"{A}/application/o/harbor/.well-known/openid-configuration",
-        issuer=f"{A}/application/o/harbor/", systeminfo_url=f"{H}/api/v2.0/systeminfo",
-        login_url=f"{H}/c/oidc/login", client_id="c", redirect_uri=CALLBACK, scopes=("openid",),
-    )  # fmt: skip
-    done = sign_in(expected, LOGIN, send, {})
+    done = sign_in(EXPECTED, LOGIN, send, {})
     assert done.checks[-1] == Check(
         "sign-in",
         False,

@@ -14,7 +14,14 @@ import pytest
 
 from harbor_sso.live.browser import Browser
 from harbor_sso.live.http import Response, Send
-from harbor_sso.live.sign_in.harbor import Seen, callback, docker_login, secret_forms, seen
+from harbor_sso.live.sign_in.harbor import (
+    Seen,
+    callback,
+    docker_login,
+    secret_forms,
+    seen,
+    start,
+)
 from harbor_sso.live.verify import Check, Expected
 from harbor_sso.transport import origin
 
@@ -59,6 +66,33 @@ def browser(answers: Mapping[str, Answer]) -> Browser:
 
 
 REFUSED = f"this machine reaches no server at {H}:443 (harbor-sso:harborUrl): connection refused"
+
+
+def test_harbor_s_login_button_leads_to_authentik_s_authorize_endpoint() -> None:
+    authorize = f"{A}/application/o/authorize/?client_id=client&state=st4te"
+    assert start(browser({"/c/oidc/login": answer(302, location=authorize)}), EXPECTED) == (
+        authorize,
+        [Check("Harbor login", True, f"redirects to {A}:443/application/o/authorize/")],
+    )
+
+
+@pytest.mark.parametrize(
+    "response", [answer(500), answer(302, location="/account/sign-in"), answer(200)]
+)
+def test_a_login_button_that_stopped_redirecting_to_authentik(response: Response) -> None:
+    """verify found the redirect a moment before; whatever Harbor answers now is said."""
+    assert start(browser({"/c/oidc/login": response}), EXPECTED) == (
+        None,
+        [
+            Check(
+                "Harbor login",
+                False,
+                f"GET {H}:443/c/oidc/login answered {response.status}, not a redirect to authentik",
+            )
+        ],
+    )
+    authorize, (check,) = start(browser({"/c/oidc/login": refused()}), EXPECTED)
+    assert (authorize, check.detail) == (None, REFUSED)
 
 
 def failed_at_callback(response: Answer) -> list[Check]:
