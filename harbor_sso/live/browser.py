@@ -53,13 +53,15 @@ class Browser:
         self.servers = frozenset(servers)
         self.keys = dict(keys or {})
         self._jar: dict[str, dict[str, str]] = {server: {} for server in servers}
+        self._held: dict[str, None] = {}  # every value ever set, in order
 
     def cookie(self, url: str, name: str) -> str | None:
         return self._jar.get(origin(url), {}).get(name)
 
     def secrets(self) -> list[str]:
-        """Every cookie value held: never to be shown."""
-        return [value for cookies in self._jar.values() for value in cookies.values() if value]
+        """Every cookie value held, those replaced or expired since included: never to be
+        shown."""
+        return list(self._held)
 
     def request(
         self,
@@ -78,7 +80,7 @@ class Browser:
         try:
             response = self._send(method, url, body, sent)
         except (OSError, ValueError) as exc:
-            return no_answer(method, url, exc)
+            return no_answer(method, shown(url), exc)  # the query can hold a code or state
         self._keep(server, response)
         return response
 
@@ -118,3 +120,4 @@ class Browser:
                     self._jar[server].pop(name, None)
                 else:
                     self._jar[server][name] = morsel.value
+                    self._held[morsel.value] = None

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from harbor_sso.live.browser import Browser
 from harbor_sso.live.http import Response, Send
-from harbor_sso.live.sign_in import sign_in
+from harbor_sso.live.sign_in import SignIn, sign_in
 from harbor_sso.live.sign_in.flow import MAX_STAGES, Login, Reached, through_authentik
 from harbor_sso.live.verify import Check, Expected
 from harbor_sso.transport import origin
@@ -205,6 +205,27 @@ def test_an_authorize_endpoint_answering_an_error_page() -> None:
     )
 
 
+def test_access_denied_names_the_allowed_groups() -> None:
+    denied: Pages = {("GET", "/application/o/authorize/"): [answer(200, b"<html>no</html>")]}
+    reached, _ = run(denied, Login("eve", "pw", ("ops", "dev")))
+    assert reached.failed == Check(
+        "authentik authorization",
+        False,
+        "authentik denied 'eve' access to the application (\"Request has been denied.\"): the "
+        "user is in none of the groups allowed to log in ('ops', 'dev')",
+        "add the user to an allowed group in authentik (allowedGroups), or check with another user",
+    )
+
+
+def test_a_flow_that_sends_the_browser_round_in_circles_is_cut_off() -> None:
+    pages = to_flow()
+    pages[("GET", EXECUTOR)] = [
+        answer(200, {"component": "xak-flow-redirect", "to": "/application/o/authorize/"})
+    ]
+    reached, _ = run(pages)
+    assert reached.failed == Check("authentik flow", False, f"more than {MAX_STAGES} steps")
+
+
 def test_access_denied_without_the_stack_names_no_groups() -> None:
     denied: Pages = {("GET", "/application/o/authorize/"): [answer(200, b"<html>denied</html>")]}
     reached, _ = run(denied, Login("eve", "pw", None))
@@ -296,6 +317,43 @@ def test_a_callback_that_fails_asks_harbor_s_ping_with_the_admin_client() -> Non
     assert [body for *_, body in pinged] == [{"url": EXPECTED.issuer, "verify_cert": True}]
 
 
+def whole_sign_in(current: Response, token: Response | OSError) -> SignIn:
+    """A user already logged in to authentik, through to `docker login`."""
+    user = {"username": "alice", "oidc_user_meta": {"secret": "Cli-Secret-9"}}
+    pages: Pages = {
+        ("GET", "/c/oidc/login"): [answer(302, location=AUTHORIZE, cookie="sid=h1")],
+        ("GET", "/application/o/authorize/"): [
+            answer(302, location=f"{CALLBACK}?code=x", cookie="authentik_session=a1")
+        ],
+        ("GET", "/c/oidc/callback"): [answer(302, location="/", cookie="sid=h2")],
+        ("GET", "/api/v2.0/users/current"): [current if current.status else answer(200, user)],
+        ("GET", "/api/v2.0/projects"): [answer(200, [])],
+        ("GET", "/service/token"): [token],
+    }
+    send, _ = scripted(pages)
+    keys = {origin(H): "harbor-sso:harborUrl"}
+    return sign_in(EXPECTED, LOGIN, send, keys)
+
+
+def test_a_whole_sign_in_keeps_every_secret_it_met() -> None:
+    done = whole_sign_in(answer(0), answer(200, {"token": "t"}))
+    assert done.ok
+    assert LOGIN.password in done.secrets
+    assert {"h1", "h2", "a1", "Cli-Secret-9"} <= set(done.secrets)
+
+
+def test_a_whole_sign_in_that_harbor_does_not_know_or_answer() -> None:
+    done = whole_sign_in(answer(401, {"errors": []}), answer(200))
+    assert done.checks[-1] == Check(
+        "Harbor user", False, "GET /api/v2.0/users/current answered 401"
+    )
+    assert LOGIN.password in done.secrets and "h2" in done.secrets
+    done = whole_sign_in(answer(0), refused())
+    assert done.checks[-1].detail == (
+        f"this machine reaches no server at {H}:443 (harbor-sso:harborUrl): connection refused"
+    )
+
+
 def test_a_redirect_to_a_third_server_is_not_followed() -> None:
     """authentik's authorize sends the browser to a host that is neither configured server
     (an external URL set wrong on one side): the sign-in stops there, asking nothing of it."""
@@ -307,6 +365,7 @@ def test_a_redirect_to_a_third_server_is_not_followed() -> None:
     }
     send, sent = scripted(pages)
     done = sign_in(EXPECTED, LOGIN, send, {})
+    assert done.secrets == [LOGIN.password]  # no cookie was set
     assert done.checks[-1] == Check(
         "sign-in",
         False,

@@ -181,18 +181,17 @@ def _challenge(
 ) -> dict[str, Any]:
     """The executor's challenge (a GET), or its answer to ``answer`` (a POST), as JSON, a
     redirect back to itself followed."""
-    headers = {}
-    token = browser.cookie(url, CSRF_COOKIE)
-    if token:
-        headers[CSRF_HEADER] = token
     if answer is not None:
+        # DRF's SessionAuthentication checks CSRF on unsafe methods only
+        token = browser.cookie(url, CSRF_COOKIE)
+        headers = {CSRF_HEADER: token} if token else {}
         response: Response | NoAnswer = browser.post_json(url, answer, headers)
     else:
-        response = browser.request("GET", url, None, headers)
+        response = browser.request("GET", url)
     # a stage's response is a plain 302 (executor.py `to_stage_response`); JSON comes
     # whatever the Accept header (ORJSONRenderer is authentik's only renderer)
     if isinstance(response, Response) and response.status == 302:
-        response = browser.request("GET", redirected_to(url, response) or url, None, headers)
+        response = browser.request("GET", redirected_to(url, response) or url)
     name = f"authentik flow {slug!r}"
     if isinstance(response, NoAnswer):
         raise _Stop(unanswered(name, response, browser.keys))
