@@ -179,4 +179,23 @@ def test_tls_to_a_plain_http_server_is_not_tls() -> None:
                 context.wrap_socket(raw, server_hostname=host)
         except ssl.SSLError as exc:
             failure = from_exception(exc, f"https://{host}:{port}/")
-    assert failure is not None and failure.kind == "not-tls"
+    assert failure == TransportFailure(
+        "not-tls", f"https://{host}:{port}", "the answer is not TLS (wrong version number)"
+    )
+    assert failure.summary() == (
+        f"https://{host}:{port} does not speak TLS: the answer is not TLS (wrong version number)"
+    )
+
+
+def test_what_python_says_too_little_or_too_much_of() -> None:
+    url = "https://h.lab:8443/x"
+    assert from_exception(TimeoutError(), url) == TransportFailure(
+        "timeout", "https://h.lab:8443", "timed out"
+    )
+    unknown = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    unknown.verify_code, unknown.verify_message = 9999, "some new reason"
+    assert from_exception(unknown, url) is None  # not one of the kinds: said as it is
+    assert from_exception(ssl.SSLError(1, "[SSL: TLSV1_ALERT_INTERNAL_ERROR]"), url) is None
+    long = TransportFailure("refused", "https://" + "h" * 300, "c" * 500).summary()
+    server, cause = long.removeprefix("this machine reaches no server at ").split(": ")
+    assert (len(server), len(cause)) == (120, 200)  # the cause is never cut off by the server

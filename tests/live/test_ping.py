@@ -10,7 +10,16 @@ from collections.abc import Mapping
 import pytest
 
 from harbor_sso.live.http import NoAnswer, Response
-from harbor_sso.live.ping import HARBOR_CA_FIX, PING_PATH, Pinged, harbor_view, ping
+from harbor_sso.live.ping import (
+    HARBOR_CA_FIX,
+    HARBOR_REACH_FIX,
+    PING_PATH,
+    Pinged,
+    harbor_view,
+    ping,
+)
+from harbor_sso.live.verify import Expected, asked_harbor, unanswered
+from harbor_sso.transport import TransportFailure, remedy
 
 from .answers import answer, refused
 
@@ -101,3 +110,22 @@ def test_an_issuer_that_differs_is_named_before_reachability() -> None:
         "compares them exactly"
     )
     assert harbor_view(Pinged(answer(400)), HTTPS, HTTPS)[1].startswith("Harbor cannot reach")
+
+
+def test_verify_asks_harbor_only_with_its_admin_client_and_says_the_fix() -> None:
+    expected = Expected(
+        discovery_url=f"{HTTPS}.well-known/openid-configuration", issuer=HTTPS,
+        systeminfo_url=f"{H}/api/v2.0/systeminfo", login_url=f"{H}/c/oidc/login",
+        client_id="c", redirect_uri=f"{H}/c/oidc/callback", scopes=("openid",),
+    )  # fmt: skip
+    assert asked_harbor(expected, None) == []
+    _, send = harbor(answer(400), answer(400))
+    (check,) = asked_harbor(expected, send)  # type: ignore[arg-type]
+    assert (check.name, check.ok) == ("Harbor's view of authentik", False)
+    assert check.fix == HARBOR_REACH_FIX.replace("<endpoint>", HTTPS)
+
+
+def test_a_failure_without_a_key_points_at_the_url() -> None:
+    why = NoAnswer("refused", TransportFailure("refused", "https://h:443", "connection refused"))
+    check = unanswered("Harbor API", why, {})
+    assert check.fix == remedy("refused", "the URL")
