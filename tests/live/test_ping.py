@@ -18,13 +18,12 @@ from harbor_sso.live.ping import (
     harbor_view,
     ping,
 )
-from harbor_sso.live.verify import Expected, asked_harbor, unanswered
+from harbor_sso.live.verify import asked_harbor, unanswered
 from harbor_sso.transport import TransportFailure, remedy
 
-from .answers import answer, refused
+from .answers import EXPECTED, H, answer, refused
 
-H = "https://harbor.example.test"
-HTTPS = "https://authentik.example.test/application/o/harbor/"
+HTTPS = EXPECTED.issuer
 HTTP = "http://authentik.example.test/application/o/harbor/"
 Sent = list[tuple[str, str, object, dict[str, str]]]
 
@@ -113,14 +112,9 @@ def test_an_issuer_that_differs_is_named_before_reachability() -> None:
 
 
 def test_verify_asks_harbor_only_with_its_admin_client_and_says_the_fix() -> None:
-    expected = Expected(
-        discovery_url=f"{HTTPS}.well-known/openid-configuration", issuer=HTTPS,
-        systeminfo_url=f"{H}/api/v2.0/systeminfo", login_url=f"{H}/c/oidc/login",
-        client_id="c", redirect_uri=f"{H}/c/oidc/callback", scopes=("openid",),
-    )  # fmt: skip
-    assert asked_harbor(expected, None) == []
+    assert asked_harbor(EXPECTED, None) == []
     _, send = harbor(answer(400), answer(400))
-    (check,) = asked_harbor(expected, send)  # type: ignore[arg-type]
+    (check,) = asked_harbor(EXPECTED, send)  # type: ignore[arg-type]
     assert (check.name, check.ok) == ("Harbor's view of authentik", False)
     assert check.fix == HARBOR_REACH_FIX.replace("<endpoint>", HTTPS)
 

@@ -14,13 +14,11 @@ from harbor_sso.live.browser import Browser
 from harbor_sso.live.http import Response, Send
 from harbor_sso.live.sign_in import SignIn, sign_in
 from harbor_sso.live.sign_in.flow import MAX_STAGES, Login, Reached, through_authentik
-from harbor_sso.live.verify import Check, Expected
+from harbor_sso.live.verify import Check
 from harbor_sso.transport import origin
 
-from .answers import answer, refused
+from .answers import EXPECTED, A, H, answer, refused
 
-A = "https://authentik.example.test"
-H = "https://harbor.example.test"
 CALLBACK = f"{H}/c/oidc/callback"
 AUTHORIZE = f"{A}/application/o/authorize/?client_id=c&state=s"
 FLOW = f"{A}/if/flow/login/?next=%2Fapplication%2Fo%2Fauthorize%2F"
@@ -285,17 +283,6 @@ def test_a_flow_that_never_ends_is_cut_off() -> None:
     assert len(reached.passed) == MAX_STAGES
     assert reached.passed[0] == Check("authentik consent", True, "consent given")
     assert sum(method == "POST" for method, *_ in sent) == MAX_STAGES
-
-
-EXPECTED = Expected(
-    discovery_url=f"{A}/application/o/harbor/.well-known/openid-configuration",
-    issuer=f"{A}/application/o/harbor/",
-    systeminfo_url=f"{H}/api/v2.0/systeminfo",
-    login_url=f"{H}/c/oidc/login",
-    client_id="c",
-    redirect_uri=CALLBACK,
-    scopes=("openid",),
-)
 
 
 def test_a_callback_that_fails_asks_harbor_s_ping_with_the_admin_client() -> None:

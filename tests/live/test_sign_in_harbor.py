@@ -22,23 +22,12 @@ from harbor_sso.live.sign_in.harbor import (
     seen,
     start,
 )
-from harbor_sso.live.verify import Check, Expected
+from harbor_sso.live.verify import Check
 from harbor_sso.transport import origin
 
-from .answers import answer, refused
+from .answers import EXPECTED, A, H, answer, refused
 
-H = "https://harbor.example.test"
-A = "https://authentik.example.test"
 KEYS = {origin(H): "harbor-sso:harborUrl", origin(A): "harbor-sso:authentikUrl"}
-EXPECTED = Expected(
-    discovery_url=f"{A}/application/o/harbor/.well-known/openid-configuration",
-    issuer=f"{A}/application/o/harbor/",
-    systeminfo_url=f"{H}/api/v2.0/systeminfo",
-    login_url=f"{H}/c/oidc/login",
-    client_id="client",
-    redirect_uri=f"{H}/c/oidc/callback",
-    scopes=("openid", "profile", "email", "offline_access"),
-)
 CALLBACK = f"{H}/c/oidc/callback?code=c0de&state=st4te"
 Answer = Response | OSError
 Sent = list[tuple[str, str, dict[str, str]]]
