@@ -50,8 +50,8 @@ class Browser:
         """``servers``: the origins (transport.origin) of the only servers visited;
         ``keys``: origin -> the key or flag its URL comes from (for what failed)."""
         self._send = send
-        self.servers = frozenset(servers)
         self.keys = dict(keys or {})
+        # one jar per server visited: its keys are the only servers there are
         self._jar: dict[str, dict[str, str]] = {server: {} for server in servers}
         self._held: dict[str, None] = {}  # every value ever set, in order
 
@@ -71,7 +71,7 @@ class Browser:
         headers: Mapping[str, str] | None = None,
     ) -> Response | NoAnswer:
         server = origin(url)
-        if server not in self.servers:
+        if server not in self._jar:
             raise Offsite(url)
         jar = self._jar[server]
         sent = dict(headers or {})
