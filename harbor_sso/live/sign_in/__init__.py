@@ -72,6 +72,16 @@ def sign_in(
         assert reached.callback is not None  # through_authentik gives one or the other
         back = callback(browser, reached.callback, expected, admin_send)
         checks += back
+        if not back[0].ok:  # the lines after it are Harbor's view, when asked
+            return result
+        who = seen(browser, expected)
+        if isinstance(who, Check):
+            checks.append(who)
+            return result
+        result.secrets += secret_forms(who)
+        checks += facts(who, groups, stack)
+        checks.append(docker_login(send, expected, who, keys))
+        return result
     except Offsite as exc:
         checks.append(
             Check(
@@ -84,18 +94,7 @@ def sign_in(
         )
         return result
     finally:
-        result.secrets += browser.secrets()
-    if not back[0].ok:  # the lines after it are Harbor's view, when asked
-        return result
-    who = seen(browser, expected)
-    result.secrets += browser.secrets()
-    if isinstance(who, Check):
-        checks.append(who)
-        return result
-    result.secrets += secret_forms(who)
-    checks += facts(who, groups, stack)
-    checks.append(docker_login(send, expected, who, keys))
-    return result
+        result.secrets += browser.secrets()  # once, whichever way it ended
 
 
 def facts(who: Seen, groups: Sequence[str] | None, stack: Settings | None) -> list[Check]:
